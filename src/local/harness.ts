@@ -1,0 +1,444 @@
+/**
+ * A real Apache Kafka (KRaft) on this machine without Docker: the jars come from Maven Central
+ * (via Maven, cached outside the repo), the broker runs on Java 17+.
+ *
+ * Used by `kafkit local start|stop|status`, by vitest's globalSetup and by the bench scripts.
+ * Kept free of kafkajs at module load so `kafkit local status` stays fast.
+ */
+import {spawn, spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+import {KafkitError} from '../errors.js'
+
+/** The one place the Kafka version is pinned. Override with KAFKIT_KAFKA_VERSION. */
+export const DEFAULT_KAFKA_VERSION = '4.1.1'
+/** log4j's SLF4J binding for Kafka 4.x (which brings log4j-core but no binding). */
+const LOG4J_VERSION = '2.24.3'
+
+export function kafkaVersion(): string {
+  return process.env.KAFKIT_KAFKA_VERSION || DEFAULT_KAFKA_VERSION
+}
+
+export function kafkitCacheDir(): string {
+  if (process.env.KAFKIT_CACHE_DIR) return process.env.KAFKIT_CACHE_DIR
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')
+  return join(base, 'kafkit')
+}
+
+/** Kafka's own tools, runnable as `java -cp <lib>/* <class>` (see runKafkaTool). */
+export const KafkaToolClass = {
+  topics: 'org.apache.kafka.tools.TopicCommand',
+  consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+  consoleProducer: 'org.apache.kafka.tools.ConsoleProducer',
+  producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
+  consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
+  configs: 'kafka.admin.ConfigCommand',
+  storage: 'kafka.tools.StorageTool',
+  broker: 'kafka.Kafka',
+} as const
+
+type Log = (line: string) => void
+
+function which(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], {stdio: 'ignore'}).status === 0
+}
+
+/** Java 17+ is required by Kafka 4.x brokers; say so plainly instead of a JVM stack trace. */
+export function checkJava(): void {
+  if (!which('java')) {
+    throw new KafkitError('java not found: kafkit local needs Java 17 or newer on PATH', {
+      hint: 'install a JDK 17+ (e.g. apt-get install openjdk-17-jre-headless)',
+    })
+  }
+  const out = spawnSync('java', ['-version'], {encoding: 'utf8'})
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(`${out.stderr}${out.stdout}`)
+  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : 0
+  if (major < 17) {
+    throw new KafkitError(`java ${major || '?'} found: kafkit local needs Java 17 or newer`)
+  }
+}
+
+function pomFor(version: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by kafkit (src/local/harness.ts): Apache Kafka ${version} broker + tools from Maven Central. -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.kafkit</groupId>
+  <artifactId>kafkit-kafka-${version}</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${version}</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${version}</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${LOG4J_VERSION}</version></dependency>
+  </dependencies>
+</project>
+`
+}
+
+const LOG4J2_PROPERTIES = `status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.out.ref = out
+logger.started.name = kafka.server.KafkaRaftServer
+logger.started.level = info
+`
+
+export interface KafkaInstall {
+  version: string
+  dir: string
+  libDir: string
+  log4jConfig: string
+}
+
+/** Downloads (once) Kafka's jars into the cache; later calls return in milliseconds. */
+export function ensureKafkaInstall(version = kafkaVersion(), log: Log = () => {}): KafkaInstall {
+  const dir = join(kafkitCacheDir(), `kafka-${version}`)
+  const libDir = join(dir, 'lib')
+  const log4jConfig = join(dir, 'log4j2.properties')
+  const marker = join(dir, '.complete')
+  if (!existsSync(marker)) {
+    if (!which('mvn')) {
+      throw new KafkitError('mvn not found: kafkit local downloads Kafka from Maven Central with Maven', {
+        hint: 'install Maven (e.g. apt-get install maven)',
+      })
+    }
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, 'pom.xml'), pomFor(version))
+    log(`downloading Apache Kafka ${version} jars from Maven Central into ${libDir} ...`)
+    const res = spawnSync(
+      'mvn',
+      ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`],
+      {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']},
+    )
+    if (res.status !== 0) {
+      const detail = `${res.stdout}${res.stderr}`.split('\n').find((l) => /ERROR/.test(l)) ?? `exit ${res.status}`
+      throw new KafkitError(`could not download Apache Kafka ${version} with Maven: ${detail.trim()}`)
+    }
+    writeFileSync(marker, new Date().toISOString())
+  }
+  if (!existsSync(log4jConfig)) writeFileSync(log4jConfig, LOG4J2_PROPERTIES)
+  return {version, dir, libDir, log4jConfig}
+}
+
+function javaArgs(install: KafkaInstall, heap: string, mainClass: string, args: string[]): string[] {
+  return [
+    `-Xmx${heap}`,
+    `-Xms${heap === '512m' ? '256m' : '128m'}`,
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${install.log4jConfig}`,
+    '-cp',
+    `${install.libDir}/*`,
+    mainClass,
+    ...args,
+  ]
+}
+
+export interface ToolResult {
+  status: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs one of Kafka's own CLI tools (for cross-checks in tests and benches). */
+export function runKafkaTool(mainClass: string, args: string[], opts: {input?: string; timeoutMs?: number} = {}): ToolResult {
+  const install = ensureKafkaInstall()
+  const res = spawnSync('java', javaArgs(install, '256m', mainClass, args), {
+    encoding: 'utf8',
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  return {status: res.status ?? 1, stdout: res.stdout ?? '', stderr: res.stderr ?? ''}
+}
+
+/** The command line to run a Kafka tool from a shell (for bench scripts). */
+export function kafkaToolCommand(mainClass: string): string[] {
+  const install = ensureKafkaInstall()
+  return ['java', ...javaArgs(install, '512m', mainClass, [])]
+}
+
+export interface LocalNode {
+  nodeId: number
+  port: number
+  controllerPort: number
+  pid: number
+  logDir: string
+  logFile: string
+}
+
+export interface LocalCluster {
+  version: string
+  clusterId: string
+  bootstrap: string
+  stateDir: string
+  nodes: LocalNode[]
+  startedAt: string
+}
+
+export function defaultStateDir(): string {
+  return join(kafkitCacheDir(), 'local')
+}
+
+function stateFile(stateDir: string): string {
+  return join(stateDir, 'cluster.json')
+}
+
+export function readClusterState(stateDir = defaultStateDir()): LocalCluster | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFile(stateDir), 'utf8')) as LocalCluster
+  } catch {
+    return undefined
+  }
+}
+
+/** True when pid is alive AND is the java process we started for this state dir (pids get reused). */
+export function isOurProcess(pid: number, stateDir: string): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stateDir)
+  } catch {
+    return true // no /proc (macOS): trust the recorded pid
+  }
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer()
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+  })
+}
+
+/** A base port whose broker and controller ports are all free. */
+export async function findFreeBasePort(nodes: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000)
+    const ports = Array.from({length: nodes}, (_, i) => [base + i, base + 100 + i]).flat()
+    const free = await Promise.all(ports.map(portIsFree))
+    if (free.every(Boolean)) return base
+  }
+  throw new KafkitError('could not find free ports for a local Kafka')
+}
+
+function kraftClusterId(): string {
+  // Kafka's Uuid.toString(): 16 random bytes, URL-safe base64 without padding.
+  return randomBytes(16).toString('base64url')
+}
+
+function nodeProperties(n: {nodeId: number; port: number; controllerPort: number; logDir: string}, voters: string, nodes: number): string {
+  const rf = nodes >= 3 ? 3 : 1
+  const minIsr = nodes >= 3 ? 2 : 1
+  return `# written by kafkit local
+process.roles=broker,controller
+node.id=${n.nodeId}
+controller.quorum.voters=${voters}
+listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${n.port}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${n.logDir}
+num.partitions=1
+default.replication.factor=1
+# a typo in a topic name must be an error, not a new topic
+auto.create.topics.enable=false
+offsets.topic.replication.factor=${rf}
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=${rf}
+transaction.state.log.min.isr=${minIsr}
+transaction.state.log.num.partitions=5
+share.coordinator.state.topic.replication.factor=${rf}
+share.coordinator.state.topic.min.isr=${minIsr}
+group.initial.rebalance.delay.ms=0
+num.io.threads=4
+num.network.threads=2
+log.cleaner.dedupe.buffer.size=8388608
+`
+}
+
+export interface StartOptions {
+  nodes?: number
+  port?: number
+  stateDir?: string
+  version?: string
+  timeoutMs?: number
+  log?: Log
+}
+
+/**
+ * Formats KRaft storage and starts 1 or 3 combined broker+controller nodes on 127.0.0.1, then
+ * waits until the cluster answers a metadata request listing every node.
+ */
+export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalCluster> {
+  const nodes = opts.nodes ?? 1
+  if (nodes !== 1 && nodes !== 3) throw new KafkitError(`--nodes must be 1 or 3, got ${nodes}`)
+  const stateDir = opts.stateDir ?? defaultStateDir()
+  const log = opts.log ?? (() => {})
+  const existing = readClusterState(stateDir)
+  if (existing && existing.nodes.some((n) => isOurProcess(n.pid, stateDir))) {
+    throw new KafkitError(`a local Kafka is already running at ${existing.bootstrap} (state in ${stateDir})`, {
+      hint: 'stop it with `kafkit local stop`',
+    })
+  }
+  checkJava()
+  const install = ensureKafkaInstall(opts.version ?? kafkaVersion(), log)
+  const base = opts.port ?? 9092
+  const layout = Array.from({length: nodes}, (_, i) => ({
+    nodeId: i + 1,
+    port: base + i,
+    controllerPort: base + 100 + i,
+    logDir: join(stateDir, `node-${i + 1}`, 'data'),
+  }))
+  for (const n of layout) {
+    for (const p of [n.port, n.controllerPort]) {
+      if (!(await portIsFree(p))) throw new KafkitError(`port ${p} on 127.0.0.1 is in use`, {hint: 'choose another with --port'})
+    }
+  }
+  rmSync(stateDir, {recursive: true, force: true})
+  mkdirSync(stateDir, {recursive: true})
+  const voters = layout.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',')
+  const clusterId = kraftClusterId()
+  const started: LocalNode[] = []
+  try {
+    for (const n of layout) {
+      const nodeDir = join(stateDir, `node-${n.nodeId}`)
+      mkdirSync(n.logDir, {recursive: true})
+      const propsFile = join(nodeDir, 'server.properties')
+      writeFileSync(propsFile, nodeProperties(n, voters, nodes))
+      const fmt = spawnSync('java', javaArgs(install, '256m', KafkaToolClass.storage, ['format', '-t', clusterId, '-c', propsFile]), {
+        encoding: 'utf8',
+      })
+      if (fmt.status !== 0) {
+        throw new KafkitError(`formatting KRaft storage for node ${n.nodeId} failed: ${(fmt.stderr || fmt.stdout).trim().split('\n')[0]}`)
+      }
+      const logFile = join(nodeDir, 'broker.log')
+      const fd = openSync(logFile, 'a')
+      const child = spawn('java', javaArgs(install, nodes === 1 ? '512m' : '384m', KafkaToolClass.broker, [propsFile]), {
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      })
+      closeSync(fd)
+      child.unref()
+      started.push({...n, pid: child.pid!, logFile})
+    }
+    const cluster: LocalCluster = {
+      version: install.version,
+      clusterId,
+      bootstrap: layout.map((n) => `127.0.0.1:${n.port}`).join(','),
+      stateDir,
+      nodes: started,
+      startedAt: new Date().toISOString(),
+    }
+    writeFileSync(stateFile(stateDir), JSON.stringify(cluster, null, 2))
+    log(`starting ${nodes} node(s), Kafka ${install.version}, cluster id ${clusterId} ...`)
+    await waitForCluster(cluster, opts.timeoutMs ?? 120_000)
+    return cluster
+  } catch (error) {
+    for (const n of started) killQuietly(n.pid, 'SIGKILL')
+    throw error
+  }
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
+function lastLines(file: string, count: number): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-count).join('\n')
+  } catch {
+    return ''
+  }
+}
+
+/** Polls with a metadata request until every node is listed (or a node died). */
+async function waitForCluster(cluster: LocalCluster, timeoutMs: number): Promise<void> {
+  const {Kafka, logLevel} = await import('kafkajs')
+  const deadline = Date.now() + timeoutMs
+  let lastError = ''
+  while (Date.now() < deadline) {
+    for (const n of cluster.nodes) {
+      if (!isOurProcess(n.pid, cluster.stateDir)) {
+        throw new KafkitError(`Kafka node ${n.nodeId} exited during start-up: ${lastLines(n.logFile, 3)}`, {
+          hint: `see ${n.logFile}`,
+        })
+      }
+    }
+    const admin = new Kafka({
+      clientId: 'kafkit-local',
+      brokers: cluster.bootstrap.split(','),
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      requestTimeout: 3000,
+      retry: {retries: 0},
+    }).admin()
+    try {
+      await admin.connect()
+      const info = await admin.describeCluster()
+      if (info.brokers.length >= cluster.nodes.length && info.controller !== null && info.controller !== undefined && info.controller >= 0) {
+        return
+      }
+      lastError = `${info.brokers.length}/${cluster.nodes.length} brokers registered`
+    } catch (error) {
+      lastError = (error as Error).message
+    } finally {
+      await admin.disconnect().catch(() => {})
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  throw new KafkitError(`local Kafka did not become ready within ${timeoutMs / 1000}s (${lastError})`, {
+    hint: `see ${cluster.nodes[0].logFile}`,
+  })
+}
+
+/** Stops only the processes this state dir recorded; SIGTERM, then SIGKILL after a grace period. */
+export async function stopLocalCluster(stateDir = defaultStateDir(), opts: {graceMs?: number; removeData?: boolean} = {}): Promise<LocalCluster | undefined> {
+  const cluster = readClusterState(stateDir)
+  if (!cluster) return undefined
+  const running = cluster.nodes.filter((n) => isOurProcess(n.pid, stateDir))
+  for (const n of running) killQuietly(n.pid, 'SIGTERM')
+  const deadline = Date.now() + (opts.graceMs ?? 20_000)
+  while (Date.now() < deadline && running.some((n) => isOurProcess(n.pid, stateDir))) {
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  for (const n of running) if (isOurProcess(n.pid, stateDir)) killQuietly(n.pid, 'SIGKILL')
+  if (opts.removeData) rmSync(stateDir, {recursive: true, force: true})
+  else rmSync(stateFile(stateDir), {force: true})
+  return cluster
+}
+
+/** Kills one node (fault tests) and returns it; `restartNode` brings it back with the same storage. */
+export function killNode(cluster: LocalCluster, nodeId: number, signal: NodeJS.Signals = 'SIGKILL'): LocalNode {
+  const node = cluster.nodes.find((n) => n.nodeId === nodeId)
+  if (!node) throw new KafkitError(`no node ${nodeId}`)
+  killQuietly(node.pid, signal)
+  return node
+}
+
+export interface NodeStatus extends LocalNode {
+  running: boolean
+}
+
+export function localClusterStatus(stateDir = defaultStateDir()): {cluster: LocalCluster; nodes: NodeStatus[]} | undefined {
+  const cluster = readClusterState(stateDir)
+  if (!cluster) return undefined
+  return {cluster, nodes: cluster.nodes.map((n) => ({...n, running: isOurProcess(n.pid, stateDir)}))}
+}
