@@ -4,6 +4,7 @@
  *
  * - Rows: every partition assigned to a member, plus every partition with a committed offset
  *   that no member owns (Kafka prints those with `-` as consumer id, host and client id).
+ *   Members without partitions add no rows (Kafka filters them out of the offsets view).
  * - LAG = LOG-END-OFFSET - CURRENT-OFFSET. Without a committed offset (or with Kafka's "none"
  *   marker -1) CURRENT-OFFSET and LAG are both unknown, printed `-` by Kafka; here they are
  *   null (`formatLagCell` prints `-`). Likewise when the log end is unknown (no leader).

@@ -182,7 +182,9 @@ function planFromFile(
 ): OffsetResetRow[] {
   const partitionsByTopic = new Map<string, number[]>()
   for (const state of stateByPartition.values()) {
-    partitionsByTopic.set(state.topic, [...(partitionsByTopic.get(state.topic) ?? []), state.partition])
+    const partitions = partitionsByTopic.get(state.topic) ?? []
+    partitions.push(state.partition)
+    partitionsByTopic.set(state.topic, partitions)
   }
 
   const rows: OffsetResetRow[] = []
