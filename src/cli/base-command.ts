@@ -1,0 +1,164 @@
+/**
+ * What every kafkit command shares: --output, --debug, and turning any failure into ONE line on
+ * stderr with a meaningful exit code (never a stack trace unless --debug). KafkaCommand adds the
+ * connection flags and owns the Kafka connection's lifetime.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+import {Command, Flags, Interfaces} from '@oclif/core'
+
+import {parseKafkitConfig, resolveConnection, type ConnectionSettings, type KafkitConfig} from '../core/contexts.js'
+import {parseDuration} from '../core/units.js'
+import {KafkitError} from '../errors.js'
+import type {KafkaConnection} from '../kafka/connection.js'
+import {renderStructured, type OutputFormat} from './render.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    output: Flags.string({
+      char: 'o',
+      description: 'output format',
+      options: ['table', 'json', 'yaml'],
+      default: 'table',
+      helpGroup: 'GLOBAL',
+    }),
+    debug: Flags.boolean({description: 'show Kafka client logs and stack traces on stderr', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: CommandArgs<T>
+
+  public async init(): Promise<void> {
+    await super.init()
+    const {flags, args} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as CommandArgs<T>
+  }
+
+  protected get outputFormat(): OutputFormat | string {
+    return this.jsonEnabled() ? 'json' : (this.flags?.output ?? 'table')
+  }
+
+  /**
+   * Prints a result: JSON/YAML for machines, `table(result)` for people. Under oclif's --json
+   * nothing is printed here; oclif prints the value run() returns.
+   */
+  protected render<R>(result: R, table: (r: R) => string): void {
+    if (this.jsonEnabled()) return
+    const format = this.outputFormat
+    if (format === 'json' || format === 'yaml') this.log(renderStructured(result, format))
+    else {
+      const text = table(result)
+      if (text !== '') this.log(text)
+    }
+  }
+
+  /** Warnings and progress go to stderr, and only for a person at a terminal. */
+  protected note(message: string): void {
+    if (process.stderr.isTTY && !this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  /** Warnings that matter even in CI (stderr, always). */
+  protected warning(message: string): void {
+    process.stderr.write(`kafkit: warning: ${message}\n`)
+  }
+
+  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<any> {
+    // this.exit() inside run() and oclif's own exits pass straight through.
+    if (err.code === 'EEXIT') throw err
+    const debug = Boolean(this.flags?.debug) || this.argv.includes('--debug')
+    let message: string
+    let exitCode = 1
+    if (err instanceof KafkitError) {
+      message = err.hint ? `${err.message} — ${err.hint}` : err.message
+      exitCode = err.exitCode
+    } else if (err.oclif !== undefined) {
+      // oclif flag/arg parse errors: keep the first line, drop "See more help with --help".
+      message = err.message.split('\n')[0].replace(/^Error: /, '')
+      exitCode = err.oclif.exit ?? 2
+      if (exitCode === 2) exitCode = 1
+    } else {
+      message = `${err.message?.split('\n')[0] ?? String(err)}${debug ? '' : ' (run with --debug for details)'}`
+    }
+    process.stderr.write(`kafkit: ${message}\n`)
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`)
+    if (this.jsonEnabled()) this.logJson({error: {code: (err as any).code ?? 'ERROR', message}})
+    this.exit(exitCode)
+  }
+}
+
+export function configFilePath(): string {
+  return process.env.KAFKIT_CONFIG || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'kafkit', 'config.yaml')
+}
+
+/** Reads the config file; a missing file is an empty config, a broken one an error. */
+export function loadKafkitConfig(path = configFilePath()): KafkitConfig | undefined {
+  if (!existsSync(path)) return undefined
+  return parseKafkitConfig(readFileSync(path, 'utf8'), path)
+}
+
+export function parseTimeoutFlag(value: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : parseDuration(value)
+  if (ms === undefined || ms <= 0) throw new KafkitError(`--timeout: "${value}" is not a duration (e.g. 10s, 2m, 30)`)
+  return ms
+}
+
+export abstract class KafkaCommand<T extends typeof Command> extends BaseCommand<T> {
+  static baseFlags = {
+    ...BaseCommand.baseFlags,
+    'bootstrap-server': Flags.string({
+      char: 'b',
+      description: 'Kafka brokers, host:port[,host:port] (default: $KAFKA_BOOTSTRAP_SERVERS, the current context, localhost:9092)',
+      helpGroup: 'CONNECTION',
+    }),
+    context: Flags.string({description: 'use this context from the kafkit config file', helpGroup: 'CONNECTION'}),
+    timeout: Flags.string({description: 'bound for every Kafka wait (e.g. 10s, 1m; a bare number is seconds)', default: '10s', helpGroup: 'CONNECTION'}),
+  }
+
+  private connectionInstance?: KafkaConnection
+
+  protected get timeoutMs(): number {
+    return parseTimeoutFlag((this.flags as any).timeout ?? '10s')
+  }
+
+  protected connectionSettings(): ConnectionSettings {
+    const flags = this.flags as any
+    const file = configFilePath()
+    return resolveConnection({
+      flagBrokers: flags['bootstrap-server'],
+      envBrokers: process.env.KAFKA_BOOTSTRAP_SERVERS,
+      contextName: flags.context,
+      config: loadKafkitConfig(file),
+      configFile: file,
+    })
+  }
+
+  /** The command's one Kafka connection; closed in finally() whatever happens. */
+  protected async connection(): Promise<KafkaConnection> {
+    if (!this.connectionInstance) {
+      const settings = this.connectionSettings()
+      const timeoutMs = this.timeoutMs
+      const {KafkaConnection} = await import('../kafka/connection.js')
+      this.connectionInstance = new KafkaConnection({settings, timeoutMs, debug: Boolean(this.flags?.debug)})
+    }
+    return this.connectionInstance
+  }
+
+  protected async finally(err: Error | undefined): Promise<any> {
+    await this.connectionInstance?.close()
+    return super.finally(err)
+  }
+}

@@ -1,0 +1,42 @@
+import {Args, Flags} from '@oclif/core'
+
+import {KafkaCommand} from '../../cli/base-command.js'
+import {KafkitError} from '../../errors.js'
+import {normaliseConfigFlags} from '../../cli/config-flags.js'
+import {createTopics, type NewTopic} from '../../kafka/topics.js'
+
+export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
+  static summary = 'Create a topic'
+  static examples = [
+    '$ kafkit topics create orders.payment.completed --partitions 6 --replication-factor 3 --config retention.ms=7d --config min.insync.replicas=2',
+  ]
+
+  static args = {topic: Args.string({required: true, description: 'topic name'})}
+  static flags = {
+    partitions: Flags.integer({char: 'p', description: 'number of partitions', required: true, min: 1}),
+    'replication-factor': Flags.integer({char: 'r', description: 'replicas per partition', required: true, min: 1}),
+    config: Flags.string({char: 'c', description: 'topic config key=value (repeatable); 7d, 1GiB accepted for *.ms and *.bytes', multiple: true}),
+    'if-not-exists': Flags.boolean({description: 'succeed when the topic already exists'}),
+  }
+
+  async run(): Promise<NewTopic & {created: boolean}> {
+    const topic: NewTopic = {
+      name: this.args.topic,
+      partitions: this.flags.partitions,
+      replicationFactor: this.flags['replication-factor'],
+      configs: normaliseConfigFlags(this.flags.config ?? []),
+    }
+    let created = true
+    try {
+      await createTopics(await this.connection(), [topic])
+    } catch (error) {
+      if (!(this.flags['if-not-exists'] && error instanceof KafkitError && error.code === 'TOPIC_ALREADY_EXISTS')) {
+        throw error instanceof KafkitError ? new KafkitError(`cannot create topic "${topic.name}": ${error.message}`, {code: error.code}) : error
+      }
+      created = false
+    }
+    const result = {...topic, created}
+    this.render(result, (r) => (r.created ? `created topic ${r.name} (${r.partitions} partitions, RF ${r.replicationFactor})` : `topic ${r.name} already exists`))
+    return result
+  }
+}

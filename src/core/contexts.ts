@@ -1,0 +1,173 @@
+/**
+ * Named connection settings ("contexts") from kafkit's config file, and the precedence rule
+ * flag > KAFKA_BOOTSTRAP_SERVERS > current context > localhost:9092. Pure: the caller reads
+ * the file and the environment.
+ */
+import {parseDocument} from 'yaml'
+
+import {KafkitError} from '../errors.js'
+
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512'
+
+export interface ContextSpec {
+  brokers: string[]
+  clientId?: string
+  tls?: {ca?: string; cert?: string; key?: string; insecure?: boolean}
+  /** The password comes from an env var or a file, never from the config file or command line. */
+  sasl?: {mechanism: SaslMechanism; username: string; passwordEnv?: string; passwordFile?: string}
+}
+
+export interface KafkitConfig {
+  currentContext?: string
+  contexts: Record<string, ContextSpec>
+}
+
+export interface ConnectionSettings {
+  brokers: string[]
+  /** Where the brokers came from, for error messages: "--bootstrap-server", "context prod", ... */
+  source: string
+  contextName?: string
+  clientId: string
+  tls?: ContextSpec['tls']
+  sasl?: ContextSpec['sasl']
+}
+
+export const DEFAULT_BOOTSTRAP = 'localhost:9092'
+const SASL_MECHANISMS: SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512']
+
+export function splitBrokers(list: string): string[] {
+  return list
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean)
+}
+
+function fail(file: string, where: string, message: string): never {
+  throw new KafkitError(`${file}: ${where}: ${message}`)
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Parses the config file text; every problem is one line naming the file and the field. */
+export function parseKafkitConfig(text: string, file: string): KafkitConfig {
+  const doc = parseDocument(text)
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]
+    const pos = e.linePos?.[0]
+    throw new KafkitError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`)
+  }
+  const raw = doc.toJS() ?? {}
+  if (!isRecord(raw)) fail(file, 'top level', 'expected a mapping with currentContext and contexts')
+  const known = new Set(['currentContext', 'contexts'])
+  for (const key of Object.keys(raw)) if (!known.has(key)) fail(file, key, 'unknown key (expected currentContext, contexts)')
+  const contexts: Record<string, ContextSpec> = {}
+  const rawContexts = raw.contexts ?? {}
+  if (!isRecord(rawContexts)) fail(file, 'contexts', 'expected a mapping of context name to settings')
+  for (const [name, value] of Object.entries(rawContexts)) {
+    contexts[name] = parseContext(value, file, `contexts.${name}`)
+  }
+  const currentContext = raw.currentContext
+  if (currentContext !== undefined && typeof currentContext !== 'string') fail(file, 'currentContext', 'expected a context name')
+  if (currentContext !== undefined && !contexts[currentContext]) {
+    fail(file, 'currentContext', `no context named "${currentContext}"`)
+  }
+  return {currentContext, contexts}
+}
+
+function parseContext(value: unknown, file: string, where: string): ContextSpec {
+  if (!isRecord(value)) fail(file, where, 'expected a mapping with brokers')
+  const allowed = new Set(['brokers', 'clientId', 'tls', 'sasl'])
+  for (const key of Object.keys(value)) if (!allowed.has(key)) fail(file, `${where}.${key}`, 'unknown key (expected brokers, clientId, tls, sasl)')
+  const brokers = typeof value.brokers === 'string' ? splitBrokers(value.brokers) : value.brokers
+  if (!Array.isArray(brokers) || brokers.length === 0 || !brokers.every((b) => typeof b === 'string' && /^[^:\s]+:\d+$/.test(b))) {
+    fail(file, `${where}.brokers`, 'expected a list of host:port')
+  }
+  const spec: ContextSpec = {brokers: brokers as string[]}
+  if (value.clientId !== undefined) {
+    if (typeof value.clientId !== 'string') fail(file, `${where}.clientId`, 'expected a string')
+    spec.clientId = value.clientId
+  }
+  if (value.tls !== undefined) {
+    if (value.tls === true) spec.tls = {}
+    else if (!isRecord(value.tls)) fail(file, `${where}.tls`, 'expected true or a mapping with ca, cert, key, insecure')
+    else {
+      for (const key of Object.keys(value.tls)) {
+        if (!['ca', 'cert', 'key', 'insecure'].includes(key)) fail(file, `${where}.tls.${key}`, 'unknown key (expected ca, cert, key, insecure)')
+      }
+      const {ca, cert, key, insecure} = value.tls
+      for (const [k, v] of Object.entries({ca, cert, key})) {
+        if (v !== undefined && typeof v !== 'string') fail(file, `${where}.tls.${k}`, 'expected a file path')
+      }
+      if (insecure !== undefined && typeof insecure !== 'boolean') fail(file, `${where}.tls.insecure`, 'expected true or false')
+      if ((cert === undefined) !== (key === undefined)) fail(file, `${where}.tls`, 'cert and key go together')
+      spec.tls = {ca: ca as string | undefined, cert: cert as string | undefined, key: key as string | undefined, insecure: insecure as boolean | undefined}
+    }
+  }
+  if (value.sasl !== undefined) {
+    const s = value.sasl
+    if (!isRecord(s)) fail(file, `${where}.sasl`, 'expected a mapping with mechanism, username, passwordEnv or passwordFile')
+    for (const key of Object.keys(s)) {
+      if (key === 'password') fail(file, `${where}.sasl.password`, 'passwords are not stored in the config file; use passwordEnv or passwordFile')
+      if (!['mechanism', 'username', 'passwordEnv', 'passwordFile'].includes(key)) fail(file, `${where}.sasl.${key}`, 'unknown key')
+    }
+    const mechanism = String(s.mechanism ?? '').toLowerCase() as SaslMechanism
+    if (!SASL_MECHANISMS.includes(mechanism)) fail(file, `${where}.sasl.mechanism`, `expected one of ${SASL_MECHANISMS.join(', ')}`)
+    if (typeof s.username !== 'string' || s.username === '') fail(file, `${where}.sasl.username`, 'expected a user name')
+    if ((s.passwordEnv === undefined) === (s.passwordFile === undefined)) {
+      fail(file, `${where}.sasl`, 'set exactly one of passwordEnv, passwordFile')
+    }
+    spec.sasl = {
+      mechanism,
+      username: s.username,
+      passwordEnv: s.passwordEnv as string | undefined,
+      passwordFile: s.passwordFile as string | undefined,
+    }
+  }
+  return spec
+}
+
+/** flag > KAFKA_BOOTSTRAP_SERVERS > --context / current context > localhost:9092. */
+export function resolveConnection(input: {
+  flagBrokers?: string
+  envBrokers?: string
+  contextName?: string
+  config?: KafkitConfig
+  configFile?: string
+}): ConnectionSettings {
+  const {config} = input
+  const contextName = input.contextName ?? config?.currentContext
+  let context: ContextSpec | undefined
+  if (contextName !== undefined) {
+    context = config?.contexts[contextName]
+    if (!context) {
+      const known = Object.keys(config?.contexts ?? {})
+      throw new KafkitError(
+        `no context named "${contextName}" in ${input.configFile ?? 'the config file'}` +
+          (known.length > 0 ? ` (known: ${known.join(', ')})` : ''),
+      )
+    }
+  }
+  const base = {
+    clientId: context?.clientId ?? 'kafkit',
+    tls: context?.tls,
+    sasl: context?.sasl,
+    contextName: input.contextName !== undefined || (!input.flagBrokers && !input.envBrokers) ? contextName : undefined,
+  }
+  if (input.flagBrokers) return {...base, brokers: checkBrokers(input.flagBrokers, '--bootstrap-server'), source: '--bootstrap-server'}
+  if (input.envBrokers && input.contextName === undefined) {
+    return {...base, brokers: checkBrokers(input.envBrokers, 'KAFKA_BOOTSTRAP_SERVERS'), source: 'KAFKA_BOOTSTRAP_SERVERS'}
+  }
+  if (context) return {...base, brokers: context.brokers, source: `context ${contextName}`}
+  return {...base, brokers: [DEFAULT_BOOTSTRAP], source: 'default'}
+}
+
+function checkBrokers(list: string, source: string): string[] {
+  const brokers = splitBrokers(list)
+  const bad = brokers.find((b) => !/^[^:\s]+:\d{1,5}$/.test(b))
+  if (brokers.length === 0 || bad !== undefined) {
+    throw new KafkitError(`${source}: "${bad ?? list}" is not host:port`, {hint: 'e.g. --bootstrap-server 127.0.0.1:9092'})
+  }
+  return brokers
+}

@@ -1,0 +1,89 @@
+/**
+ * kafkajs errors → one-line KafkitErrors. kafkajs nests causes (NumberOfRetriesExceeded wraps
+ * ConnectionError wraps a socket error); the innermost cause is what a person needs to read.
+ */
+import {KafkitError} from '../errors.js'
+
+const PROTOCOL_MESSAGES: Record<string, string> = {
+  UNKNOWN_TOPIC_OR_PARTITION: 'topic or partition does not exist',
+  TOPIC_ALREADY_EXISTS: 'topic already exists',
+  TOPIC_AUTHORIZATION_FAILED: 'not authorized for this topic',
+  GROUP_AUTHORIZATION_FAILED: 'not authorized for this consumer group',
+  CLUSTER_AUTHORIZATION_FAILED: 'not authorized for this cluster operation',
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 'not authorized for this transactional id',
+  SASL_AUTHENTICATION_FAILED: 'authentication failed (wrong user name or password?)',
+  ILLEGAL_SASL_STATE: 'SASL handshake failed',
+  UNSUPPORTED_SASL_MECHANISM: 'the broker does not support this SASL mechanism',
+  INVALID_REPLICATION_FACTOR: 'invalid replication factor (more than the number of brokers?)',
+  INVALID_PARTITIONS: 'invalid partition count',
+  INVALID_CONFIG: 'invalid config',
+  POLICY_VIOLATION: 'rejected by the broker\'s create-topic policy',
+  NON_EMPTY_GROUP: 'the group still has active members',
+  GROUP_ID_NOT_FOUND: 'consumer group does not exist',
+  COORDINATOR_NOT_AVAILABLE: 'group coordinator not available (is __consumer_offsets healthy?)',
+  NOT_CONTROLLER: 'the controller moved; retry',
+  REQUEST_TIMED_OUT: 'the broker timed out the request',
+  INVALID_TOPIC_EXCEPTION: 'invalid topic name',
+  NOT_ENOUGH_REPLICAS: 'not enough in-sync replicas (min.insync.replicas not met)',
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 'not enough in-sync replicas after append',
+  RECORD_LIST_TOO_LARGE: 'batch larger than the topic accepts (max.message.bytes)',
+  MESSAGE_TOO_LARGE: 'message larger than the topic accepts (max.message.bytes)',
+  REASSIGNMENT_IN_PROGRESS: 'a partition reassignment is already in progress',
+}
+
+const SOCKET_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  ECONNRESET: 'connection reset by the broker',
+  EPIPE: 'connection closed by the broker',
+  ETIMEDOUT: 'connection timed out',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS: the broker certificate is not trusted (self-signed CA; set tls.ca)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS: the broker certificate is self-signed and not trusted (set tls.ca)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS: cannot verify the broker certificate (set tls.ca)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS: the broker certificate does not match its host name',
+  CERT_HAS_EXPIRED: 'TLS: the broker certificate has expired',
+}
+
+function causes(error: unknown): any[] {
+  const chain: any[] = []
+  let e: any = error
+  while (e && chain.length < 10 && !chain.includes(e)) {
+    chain.push(e)
+    e = e.originalError ?? e.cause
+  }
+  return chain
+}
+
+/** Turns anything thrown by kafkajs (or our own code) into a KafkitError with one line. */
+export function translateKafkaError(error: unknown, brokers: string): KafkitError {
+  if (error instanceof KafkitError) return error
+  const chain = causes(error)
+  for (const e of chain) {
+    if (e instanceof KafkitError) return e
+    const code: string | undefined = typeof e?.code === 'string' ? e.code : undefined
+    if (code && SOCKET_CAUSES[code]) {
+      const cause = SOCKET_CAUSES[code]
+      if (cause.startsWith('TLS')) return new KafkitError(`cannot connect to Kafka at ${brokers}: ${cause}`, {code: 'TLS', cause: error})
+      return new KafkitError(`cannot reach Kafka at ${brokers} (${cause})`, {code: 'UNREACHABLE', cause: error})
+    }
+    if (e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED') {
+      return new KafkitError(`authentication failed at ${brokers}: ${stripPrefix(e.message)}`, {code: 'AUTH', cause: error})
+    }
+    if (typeof e?.type === 'string' && PROTOCOL_MESSAGES[e.type]) {
+      return new KafkitError(PROTOCOL_MESSAGES[e.type], {code: e.type, cause: error})
+    }
+  }
+  const innermost = chain.at(-1) ?? error
+  const message = stripPrefix(innermost instanceof Error ? innermost.message : String(innermost))
+  if (/ssl|tls|certificate/i.test(message)) {
+    return new KafkitError(`cannot connect to Kafka at ${brokers}: TLS: ${message}`, {code: 'TLS', cause: error})
+  }
+  if (/Connection (error|timeout)|Closed connection|not connected/i.test(message)) {
+    return new KafkitError(`cannot reach Kafka at ${brokers} (${message})`, {code: 'UNREACHABLE', cause: error})
+  }
+  return new KafkitError(message.split('\n')[0], {code: (innermost as any)?.type ?? 'KAFKA_ERROR', cause: error})
+}
+
+function stripPrefix(message: string): string {
+  return message.replace(/^(SASL \w+ authentication failed: )/, '').split('\n')[0]
+}

@@ -1,0 +1,176 @@
+/**
+ * Batched admin reads and writes for the cluster and its topics. One metadata request and one
+ * DescribeConfigs request cover any number of topics; nothing here loops one request per topic.
+ */
+import type {Admin} from 'kafkajs'
+
+import type {LiveBroker, LiveClusterState, LiveConfigEntry, LivePartition, LiveTopic} from '../core/cluster-state.js'
+import {isInternalTopic} from '../core/cluster-state.js'
+import {KafkitError} from '../errors.js'
+import type {KafkaConnection} from './connection.js'
+
+const CONFIG_RESOURCE_TOPIC = 2
+const CONFIG_RESOURCE_BROKER = 4
+const CONFIG_SOURCES: Record<number, LiveConfigEntry['source']> = {
+  0: 'unknown',
+  1: 'topic',
+  2: 'dynamic-broker',
+  3: 'dynamic-default-broker',
+  4: 'static-broker',
+  5: 'default',
+  6: 'unknown',
+}
+
+export interface ClusterDescription {
+  clusterId: string
+  controller: number | null
+  brokers: LiveBroker[]
+}
+
+/** Cluster id, controller and brokers; racks come from each broker's `broker.rack` config. */
+export async function describeCluster(conn: KafkaConnection, opts: {racks?: boolean} = {}): Promise<ClusterDescription> {
+  const admin = await conn.admin()
+  return conn.run('describe cluster', async () => {
+    const info = await admin.describeCluster()
+    const brokers: LiveBroker[] = info.brokers.map((b) => ({nodeId: b.nodeId, host: b.host, port: b.port}))
+    if (opts.racks !== false && brokers.length > 0) {
+      const res = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: brokers.map((b) => ({type: CONFIG_RESOURCE_BROKER, name: String(b.nodeId), configNames: ['broker.rack']})),
+      })
+      for (const r of res.resources) {
+        const rack = r.configEntries.find((e) => e.configName === 'broker.rack')?.configValue
+        const broker = brokers.find((b) => String(b.nodeId) === r.resourceName)
+        if (broker && rack) broker.rack = rack
+      }
+    }
+    brokers.sort((a, b) => a.nodeId - b.nodeId)
+    return {clusterId: info.clusterId, controller: info.controller ?? null, brokers}
+  })
+}
+
+type MetadataTopic = Awaited<ReturnType<Admin['fetchTopicMetadata']>>['topics'][number]
+
+function toLivePartitions(t: MetadataTopic): LivePartition[] {
+  return t.partitions
+    .map((p: any) => ({
+      partition: p.partitionId,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+      offlineReplicas: p.offlineReplicas ?? [],
+    }))
+    .sort((a, b) => a.partition - b.partition)
+}
+
+/** All topic names (one metadata request). */
+export async function listTopicNames(conn: KafkaConnection): Promise<string[]> {
+  const admin = await conn.admin()
+  return conn.run('list topics', async () => (await admin.listTopics()).sort())
+}
+
+export interface DescribeTopicsOptions {
+  /** Topic names to describe; undefined = every topic. Unknown names are an error. */
+  names?: string[]
+  /** Which configs to fetch: 'all' (every entry with its source), a list of names, or none. */
+  configs?: 'all' | string[] | false
+}
+
+/**
+ * Partitions (leader, replicas, ISR) and configs for many topics with exactly two requests:
+ * one Metadata for all topics, one DescribeConfigs for all of them.
+ */
+export async function describeTopics(conn: KafkaConnection, opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
+  const admin = await conn.admin()
+  return conn.run('describe topics', async () => {
+    // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION for named topics; asking for all topics and
+    // filtering answers "does not exist" at once and is still a single request.
+    const {topics: all} = await admin.fetchTopicMetadata({topics: []})
+    const byName = new Map(all.map((t) => [t.name, t]))
+    let selected: MetadataTopic[]
+    if (opts.names) {
+      const missing = opts.names.filter((n) => !byName.has(n))
+      if (missing.length > 0) {
+        throw new KafkitError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found on ${conn.brokersLabel}`, {
+          code: 'UNKNOWN_TOPIC',
+          hint: 'kafkit topics list shows what exists',
+        })
+      }
+      selected = opts.names.map((n) => byName.get(n)!)
+    } else {
+      selected = all
+    }
+    const topics: LiveTopic[] = selected
+      .map((t) => ({name: t.name, internal: isInternalTopic(t.name), partitions: toLivePartitions(t), configs: {}}))
+      .sort((a, b) => a.name.localeCompare(b.name))
+    const configs = opts.configs ?? 'all'
+    if (configs !== false && topics.length > 0) {
+      const res = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((t) => ({
+          type: CONFIG_RESOURCE_TOPIC,
+          name: t.name,
+          ...(configs === 'all' ? {} : {configNames: configs}),
+        })),
+      })
+      const byTopic = new Map(topics.map((t) => [t.name, t]))
+      for (const r of res.resources) {
+        const topic = byTopic.get(r.resourceName)
+        if (!topic) continue
+        for (const e of r.configEntries) {
+          topic.configs[e.configName] = {
+            value: e.configValue ?? null,
+            source: CONFIG_SOURCES[(e as any).configSource] ?? 'unknown',
+            readOnly: e.readOnly,
+            sensitive: e.isSensitive,
+          }
+        }
+      }
+    }
+    return topics
+  })
+}
+
+/** Brokers and every topic with all configs: what `topics plan` compares the file against. */
+export async function readClusterState(conn: KafkaConnection, opts: {names?: string[]} = {}): Promise<LiveClusterState> {
+  const cluster = await describeCluster(conn, {racks: false})
+  const topics = await describeTopics(conn, {names: opts.names, configs: 'all'})
+  return {clusterId: cluster.clusterId, brokers: cluster.brokers, topics}
+}
+
+export interface NewTopic {
+  name: string
+  partitions: number
+  replicationFactor: number
+  configs?: Record<string, string>
+}
+
+/** Creates many topics in one CreateTopics request and waits for their leaders. */
+export async function createTopics(conn: KafkaConnection, topics: NewTopic[]): Promise<void> {
+  if (topics.length === 0) return
+  const admin = await conn.admin()
+  await conn.run('create topics', async () => {
+    const created = await admin.createTopics({
+      waitForLeaders: true,
+      timeout: conn.timeoutMs,
+      topics: topics.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({name, value})),
+      })),
+    })
+    if (!created) {
+      throw new KafkitError(`topic ${topics.map((t) => `"${t.name}"`).join(', ')} already exists`, {code: 'TOPIC_ALREADY_EXISTS'})
+    }
+  })
+}
+
+/** Deletes many topics in one DeleteTopics request. Refuses internal topics. */
+export async function deleteTopics(conn: KafkaConnection, names: string[]): Promise<void> {
+  const internal = names.filter(isInternalTopic)
+  if (internal.length > 0) throw new KafkitError(`refusing to delete internal topic ${internal.map((n) => `"${n}"`).join(', ')}`)
+  if (names.length === 0) return
+  const admin = await conn.admin()
+  await conn.run('delete topics', () => admin.deleteTopics({topics: names, timeout: conn.timeoutMs}))
+}
