@@ -1,2 +1,43 @@
-// Replaced by the broker harness; placeholder so unit tests run while it is written.
-export default async function setup() {}
+/**
+ * Makes sure integration tests have real brokers: KAFKA_BOOTSTRAP_SERVERS (and, for the
+ * replication tests, KAFKA3_BOOTSTRAP_SERVERS) when set, otherwise the project's own KRaft
+ * clusters — one single node and one of three nodes — started here and stopped afterwards.
+ */
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {TestProject} from 'vitest/node'
+
+import {ensureKafkaInstall, findFreeBasePort, startLocalCluster, stopLocalCluster} from '../src/local/harness.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBootstrap: string
+    kafka3Bootstrap: string
+    kafka3StateDir: string
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const started: string[] = []
+  const log = (line: string) => process.stderr.write(`[kafka] ${line}\n`)
+  ensureKafkaInstall(undefined, log)
+  const startOne = async (nodes: number) => {
+    const stateDir = mkdtempSync(join(tmpdir(), `kafkit-test-${nodes}n-`))
+    started.push(stateDir)
+    const cluster = await startLocalCluster({nodes, port: await findFreeBasePort(nodes), stateDir, log})
+    log(`${nodes}-node cluster ready at ${cluster.bootstrap}`)
+    return cluster
+  }
+  const [single, triple] = await Promise.all([
+    process.env.KAFKA_BOOTSTRAP_SERVERS ? undefined : startOne(1),
+    process.env.KAFKA3_BOOTSTRAP_SERVERS ? undefined : startOne(3),
+  ])
+  project.provide('kafkaBootstrap', process.env.KAFKA_BOOTSTRAP_SERVERS ?? single!.bootstrap)
+  project.provide('kafka3Bootstrap', process.env.KAFKA3_BOOTSTRAP_SERVERS ?? triple!.bootstrap)
+  project.provide('kafka3StateDir', triple?.stateDir ?? '')
+  return async () => {
+    await Promise.all(started.map((dir) => stopLocalCluster(dir, {removeData: true, graceMs: 10_000})))
+  }
+}

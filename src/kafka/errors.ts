@@ -49,7 +49,8 @@ function causes(error: unknown): any[] {
   let e: any = error
   while (e && chain.length < 10 && !chain.includes(e)) {
     chain.push(e)
-    e = e.originalError ?? e.cause
+    // KafkaJSAggregateError ("Topic creation errors") keeps the real causes in .errors.
+    e = e.originalError ?? e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined)
   }
   return chain
 }

@@ -17,7 +17,7 @@ export default class LocalStatus extends BaseCommand<typeof LocalStatus> {
     const result = status
       ? {running: status.nodes.every((n) => n.running), bootstrap: status.cluster.bootstrap, version: status.cluster.version, clusterId: status.cluster.clusterId, nodes: status.nodes}
       : {running: false, nodes: []}
-    this.render(result, (r) =>
+    this.render(result, () =>
       !status
         ? 'no local Kafka (start one with `kafkit local start`)'
         : [

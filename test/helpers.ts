@@ -1,0 +1,69 @@
+/** Shared by integration tests: run the real CLI as a child process, unique names, Kafka's own tools. */
+import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {fileURLToPath} from 'node:url'
+
+import {inject} from 'vitest'
+
+import {KafkaToolClass, runKafkaTool, type ToolResult} from '../src/local/harness.js'
+
+export const RUN_JS = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface CliOptions {
+  input?: string | Buffer
+  env?: Record<string, string | undefined>
+  /** Defaults to the single-node test cluster. */
+  bootstrap?: string
+  timeoutMs?: number
+}
+
+/** Runs `kafkit <args>` through bin/run.js exactly as a user or CI would (no TTY, no stdin). */
+export function kafkit(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN_JS, ...args], {
+      env: {
+        ...process.env,
+        KAFKA_BOOTSTRAP_SERVERS: opts.bootstrap ?? inject('kafkaBootstrap'),
+        KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml',
+        NO_COLOR: '1',
+        ...opts.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (d) => out.push(d))
+    child.stderr.on('data', (d) => err.push(d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8')})
+    })
+    child.stdin.on('error', () => {})
+    child.stdin.end(opts.input ?? '')
+  })
+}
+
+/** Parses the JSON a command printed with -o json, failing the test with stderr when it did not. */
+export async function kafkitJson<T = any>(args: string[], opts: CliOptions = {}): Promise<T> {
+  const res = await kafkit([...args, '-o', 'json'], opts)
+  if (res.code !== 0) throw new Error(`kafkit ${args.join(' ')} exited ${res.code}: ${res.stderr}`)
+  return JSON.parse(res.stdout) as T
+}
+
+export function uniqueName(prefix = 'test'): string {
+  return `${prefix}.${randomBytes(4).toString('hex')}`
+}
+
+/** Kafka's own CLI tool (kafka-topics, kafka-configs, ...) against a test cluster, for cross-checks. */
+export function kafkaTool(tool: keyof typeof KafkaToolClass, args: string[], opts: {bootstrap?: string; input?: string} = {}): ToolResult {
+  return runKafkaTool(KafkaToolClass[tool], ['--bootstrap-server', opts.bootstrap ?? inject('kafkaBootstrap'), ...args], {input: opts.input})
+}

@@ -1,0 +1,92 @@
+import {describe, expect, it} from 'vitest'
+
+import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
+
+describe('topics create / list / describe / delete against the real broker', () => {
+  it('creates a topic that Kafka\'s own tools see with the same partitions and configs', async () => {
+    const topic = uniqueName('basics.created')
+    const created = await kafkit(['topics', 'create', topic, '--partitions', '3', '--replication-factor', '1', '--config', 'retention.ms=3600000', '--config', 'cleanup.policy=compact'])
+    expect(created.stderr).toBe('')
+    expect(created.code).toBe(0)
+
+    const described = kafkaTool('topics', ['--describe', '--topic', topic])
+    expect(described.status).toBe(0)
+    expect(described.stdout).toMatch(new RegExp(`Topic: ${topic.replace('.', '\\.')}\\s+TopicId: \\S+\\s+PartitionCount: 3\\s+ReplicationFactor: 1`))
+    const configs = kafkaTool('configs', ['--entity-type', 'topics', '--entity-name', topic, '--describe'])
+    expect(configs.stdout).toContain('retention.ms=3600000')
+    expect(configs.stdout).toContain('cleanup.policy=compact')
+
+    const list = await kafkitJson<{name: string; partitions: number; replicationFactor: number}[]>(['topics', 'list', '--prefix', 'basics.'])
+    expect(list).toContainEqual({name: topic, partitions: 3, replicationFactor: 1, internal: false})
+
+    const desc = await kafkitJson(['topics', 'describe', topic])
+    expect(desc.partitions.map((p: any) => p.partition)).toEqual([0, 1, 2])
+    expect(desc.partitions.every((p: any) => p.leader === 1 && p.isr.join() === '1')).toBe(true)
+    expect(desc.configs).toContainEqual({name: 'retention.ms', value: '3600000', source: 'topic'})
+    expect(desc.configs).toContainEqual({name: 'cleanup.policy', value: 'compact', source: 'topic'})
+    // Kafka defaults are not listed unless asked for.
+    expect(desc.configs.find((c: any) => c.name === 'segment.bytes')).toBeUndefined()
+    const all = await kafkitJson(['topics', 'describe', topic, '--all-configs'])
+    expect(all.configs.find((c: any) => c.name === 'segment.bytes')).toMatchObject({source: 'default'})
+  })
+
+  it('refuses to create a topic twice, unless --if-not-exists', async () => {
+    const topic = uniqueName('basics.twice')
+    expect((await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1'])).code).toBe(0)
+    const again = await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1'])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toBe(`kafkit: cannot create topic "${topic}": topic "${topic}" already exists\n`)
+    expect((await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1', '--if-not-exists'])).code).toBe(0)
+  })
+
+  it('rejects a replication factor above the broker count with one line', async () => {
+    const res = await kafkit(['topics', 'create', uniqueName('basics.rf'), '-p', '1', '-r', '3'])
+    expect(res.code).toBe(1)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(/replication factor/i)
+  })
+
+  it('deletes only with --yes when there is no terminal, and Kafka no longer lists the topic', async () => {
+    const topic = uniqueName('basics.deleted')
+    await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1'])
+    const refused = await kafkit(['topics', 'delete', topic])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('add --yes')
+    expect(kafkaTool('topics', ['--list']).stdout.split('\n')).toContain(topic)
+
+    const deleted = await kafkit(['topics', 'delete', topic, '--yes'])
+    expect(deleted.code).toBe(0)
+    expect(kafkaTool('topics', ['--list']).stdout.split('\n')).not.toContain(topic)
+  })
+
+  it('refuses internal topics and unknown topics before deleting anything', async () => {
+    const internal = await kafkit(['topics', 'delete', '__consumer_offsets', '--yes'])
+    expect(internal.code).toBe(1)
+    expect(internal.stderr).toBe('kafkit: refusing to delete internal topic "__consumer_offsets"\n')
+
+    const kept = uniqueName('basics.kept')
+    await kafkit(['topics', 'create', kept, '-p', '1', '-r', '1'])
+    const mixed = await kafkit(['topics', 'delete', kept, 'no.such.topic', '--yes'])
+    expect(mixed.code).toBe(1)
+    expect(mixed.stderr).toContain('"no.such.topic" not found')
+    expect(kafkaTool('topics', ['--list']).stdout.split('\n')).toContain(kept)
+  })
+
+  it('describes an unknown topic as one line and exit 1', async () => {
+    const res = await kafkit(['topics', 'describe', 'no.such.topic'])
+    expect(res.code).toBe(1)
+    expect(res.stdout).toBe('')
+    expect(res.stderr).toMatch(/^kafkit: topic "no\.such\.topic" not found on 127\.0\.0\.1:\d+ — kafkit topics list shows what exists\n$/)
+  })
+
+  it('prints the same result as a table, JSON and YAML', async () => {
+    const topic = uniqueName('basics.formats')
+    await kafkit(['topics', 'create', topic, '-p', '2', '-r', '1'])
+    const table = await kafkit(['topics', 'list', '--prefix', topic])
+    expect(table.stdout).toMatch(new RegExp(`^TOPIC\\s+PARTITIONS\\s+RF\\n${topic.replace('.', '\\.')}\\s+2\\s+1\\n$`))
+    const yaml = await kafkit(['topics', 'list', '--prefix', topic, '-o', 'yaml'])
+    expect(yaml.stdout).toContain(`- name: ${topic}\n  partitions: 2\n  replicationFactor: 1`)
+    const json = await kafkit(['topics', 'list', '--prefix', topic, '--json'])
+    expect(JSON.parse(json.stdout)).toEqual([{name: topic, partitions: 2, replicationFactor: 1, internal: false}])
+  })
+})

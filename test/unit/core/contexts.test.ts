@@ -1,0 +1,64 @@
+import {describe, expect, it} from 'vitest'
+
+import {parseKafkitConfig, resolveConnection} from '../../../src/core/contexts.js'
+
+const CONFIG = `
+currentContext: dev
+contexts:
+  dev:
+    brokers: [127.0.0.1:9092]
+  prod:
+    brokers: [b1:9093, b2:9093]
+    clientId: ops
+    tls: {ca: /etc/kafka/ca.pem}
+    sasl: {mechanism: SCRAM-SHA-512, username: svc, passwordEnv: KAFKA_PASSWORD}
+`
+
+describe('parseKafkitConfig', () => {
+  it('reads contexts with TLS and SASL', () => {
+    const config = parseKafkitConfig(CONFIG, 'config.yaml')
+    expect(config.currentContext).toBe('dev')
+    expect(config.contexts.prod).toEqual({
+      brokers: ['b1:9093', 'b2:9093'],
+      clientId: 'ops',
+      tls: {ca: '/etc/kafka/ca.pem', cert: undefined, key: undefined, insecure: undefined},
+      sasl: {mechanism: 'scram-sha-512', username: 'svc', passwordEnv: 'KAFKA_PASSWORD', passwordFile: undefined},
+    })
+  })
+
+  it.each([
+    ['contexts: {a: {brokers: [nope]}}', 'config.yaml: contexts.a.brokers: expected a list of host:port'],
+    ['contexts: {a: {brokers: [h:1], sasl: {mechanism: plain, username: u, password: hunter2}}}', 'config.yaml: contexts.a.sasl.password: passwords are not stored in the config file; use passwordEnv or passwordFile'],
+    ['contexts: {a: {brokers: [h:1], sasl: {mechanism: gssapi, username: u, passwordEnv: P}}}', 'config.yaml: contexts.a.sasl.mechanism: expected one of plain, scram-sha-256, scram-sha-512'],
+    ['contexts: {a: {brokers: [h:1], sasl: {mechanism: plain, username: u}}}', 'config.yaml: contexts.a.sasl: set exactly one of passwordEnv, passwordFile'],
+    ['contexts: {a: {brokers: [h:1], tls: {cert: c.pem}}}', 'config.yaml: contexts.a.tls: cert and key go together'],
+    ['contexts: {a: {brokerz: [h:1]}}', 'config.yaml: contexts.a.brokerz: unknown key (expected brokers, clientId, tls, sasl)'],
+    ['currentContext: b\ncontexts: {a: {brokers: [h:1]}}', 'config.yaml: currentContext: no context named "b"'],
+    ['contexts: [', 'config.yaml:1:12: Flow sequence'],
+  ])('rejects %j', (text, message) => {
+    expect(() => parseKafkitConfig(text, 'config.yaml')).toThrow(message)
+  })
+})
+
+describe('resolveConnection precedence: flag > env > context > default', () => {
+  const config = parseKafkitConfig(CONFIG, 'config.yaml')
+  it('flag wins over everything', () => {
+    expect(resolveConnection({flagBrokers: 'f:1', envBrokers: 'e:1', config})).toMatchObject({brokers: ['f:1'], source: '--bootstrap-server'})
+  })
+  it('env wins over the current context', () => {
+    expect(resolveConnection({envBrokers: 'e:1,e:2', config})).toMatchObject({brokers: ['e:1', 'e:2'], source: 'KAFKA_BOOTSTRAP_SERVERS'})
+  })
+  it('an explicit --context wins over the env var', () => {
+    expect(resolveConnection({envBrokers: 'e:1', contextName: 'prod', config})).toMatchObject({brokers: ['b1:9093', 'b2:9093'], source: 'context prod', clientId: 'ops'})
+  })
+  it('the current context applies when nothing else is given', () => {
+    expect(resolveConnection({config})).toMatchObject({brokers: ['127.0.0.1:9092'], source: 'context dev'})
+  })
+  it('localhost:9092 is the last resort', () => {
+    expect(resolveConnection({})).toMatchObject({brokers: ['localhost:9092'], source: 'default', clientId: 'kafkit'})
+  })
+  it('names unknown contexts and bad addresses', () => {
+    expect(() => resolveConnection({contextName: 'staging', config, configFile: 'c.yaml'})).toThrow('no context named "staging" in c.yaml (known: dev, prod)')
+    expect(() => resolveConnection({flagBrokers: 'localhost'})).toThrow('--bootstrap-server: "localhost" is not host:port')
+  })
+})
