@@ -16,7 +16,7 @@ export default class ContextList extends BaseCommand<typeof ContextList> {
         ? `no contexts in ${r.file}`
         : renderTable(
             ['CURRENT', 'NAME', 'BROKERS', 'TLS', 'SASL', 'PASSWORD'],
-            r.contexts.map((c) => [c.current ? '*' : '', c.name, c.brokers.join(','), c.tls, c.sasl, c.password]),
+            r.contexts.map((c) => [c.current ? '*' : ' ', c.name, c.brokers.join(','), c.tls, c.sasl, c.password]),
           ),
     )
     return result
