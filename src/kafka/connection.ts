@@ -56,6 +56,8 @@ export class KafkaConnection {
   private kafkaPromise?: Promise<Kafka>
   private adminPromise?: Promise<Admin>
   private readonly clients = new Set<{disconnect(): Promise<void>}>()
+  /** Kafka requests sent, by API name: what benches and batching tests read (KAFKIT_REQUEST_STATS=1). */
+  readonly requestCounts: Record<string, number> = {}
 
   constructor(opts: ConnectionOptions) {
     this.settings = opts.settings
@@ -112,7 +114,7 @@ export class KafkaConnection {
     this.adminPromise ??= this.run('connect', async () => {
       await this.probe()
       const admin = (await this.kafka()).admin()
-      this.clients.add(admin)
+      this.track(admin)
       await admin.connect()
       return admin
     })
@@ -123,7 +125,7 @@ export class KafkaConnection {
     return this.run('connect producer', async () => {
       await this.probe()
       const producer = (await this.kafka()).producer(config)
-      this.clients.add(producer)
+      this.track(producer)
       await producer.connect()
       return producer
     })
@@ -133,9 +135,19 @@ export class KafkaConnection {
     return this.run('connect consumer', async () => {
       await this.probe()
       const consumer = (await this.kafka()).consumer(config)
-      this.clients.add(consumer)
+      this.track(consumer)
       await consumer.connect()
       return consumer
+    })
+  }
+
+  private track(client: Admin | Producer | Consumer): void {
+    this.clients.add(client)
+    // kafkajs types each client's on() separately; the REQUEST event has the same shape on all.
+    const emitter = client as unknown as {events: {REQUEST: string}; on(event: string, listener: (e: any) => void): void}
+    emitter.on(emitter.events.REQUEST, (e) => {
+      const api: string = e.payload?.apiName ?? 'unknown'
+      this.requestCounts[api] = (this.requestCounts[api] ?? 0) + 1
     })
   }
 
@@ -190,6 +202,11 @@ export class KafkaConnection {
     const clients = [...this.clients]
     this.clients.clear()
     await Promise.all(clients.map((c) => c.disconnect().catch(() => {})))
+    if (process.env.KAFKIT_REQUEST_STATS === '1' && clients.length > 0) {
+      const total = Object.values(this.requestCounts).reduce((a, b) => a + b, 0)
+      const detail = Object.entries(this.requestCounts).sort().map(([api, n]) => `${api}=${n}`).join(' ')
+      process.stderr.write(`kafkit: requests: ${total} (${detail})\n`)
+    }
   }
 }
 

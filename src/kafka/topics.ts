@@ -83,52 +83,64 @@ export interface DescribeTopicsOptions {
 export async function describeTopics(conn: KafkaConnection, opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
   const admin = await conn.admin()
   return conn.run('describe topics', async () => {
-    // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION for named topics; asking for all topics and
-    // filtering answers "does not exist" at once and is still a single request.
-    const {topics: all} = await admin.fetchTopicMetadata({topics: []})
-    const byName = new Map(all.map((t) => [t.name, t]))
-    let selected: MetadataTopic[]
-    if (opts.names) {
-      const missing = opts.names.filter((n) => !byName.has(n))
-      if (missing.length > 0) {
-        throw new KafkitError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found on ${conn.brokersLabel}`, {
-          code: 'UNKNOWN_TOPIC',
-          hint: 'kafkit topics list shows what exists',
-        })
+    // A topic deleted between the two requests fails DescribeConfigs; when describing the whole
+    // cluster, read again rather than fail on a topic nobody asked about.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await describeTopicsOnce(admin, conn, opts)
+      } catch (error) {
+        if (opts.names || attempt >= 3 || (error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
       }
-      selected = opts.names.map((n) => byName.get(n)!)
-    } else {
-      selected = all
     }
-    const topics: LiveTopic[] = selected
-      .map((t) => ({name: t.name, internal: isInternalTopic(t.name), partitions: toLivePartitions(t), configs: {}}))
-      .sort((a, b) => a.name.localeCompare(b.name))
-    const configs = opts.configs ?? 'all'
-    if (configs !== false && topics.length > 0) {
-      const res = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: topics.map((t) => ({
-          type: CONFIG_RESOURCE_TOPIC,
-          name: t.name,
-          ...(configs === 'all' ? {} : {configNames: configs}),
-        })),
+  })
+}
+
+async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: DescribeTopicsOptions): Promise<LiveTopic[]> {
+  // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION for named topics; asking for all topics and
+  // filtering answers "does not exist" at once and is still a single request.
+  const {topics: all} = await admin.fetchTopicMetadata({topics: []})
+  const byName = new Map(all.map((t) => [t.name, t]))
+  let selected: MetadataTopic[]
+  if (opts.names) {
+    const missing = opts.names.filter((n) => !byName.has(n))
+    if (missing.length > 0) {
+      throw new KafkitError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found on ${conn.brokersLabel}`, {
+        code: 'UNKNOWN_TOPIC',
+        hint: 'kafkit topics list shows what exists',
       })
-      const byTopic = new Map(topics.map((t) => [t.name, t]))
-      for (const r of res.resources) {
-        const topic = byTopic.get(r.resourceName)
-        if (!topic) continue
-        for (const e of r.configEntries) {
-          topic.configs[e.configName] = {
-            value: e.configValue ?? null,
-            source: CONFIG_SOURCES[(e as any).configSource] ?? 'unknown',
-            readOnly: e.readOnly,
-            sensitive: e.isSensitive,
-          }
+    }
+    selected = opts.names.map((n) => byName.get(n)!)
+  } else {
+    selected = all
+  }
+  const topics: LiveTopic[] = selected
+    .map((t) => ({name: t.name, internal: isInternalTopic(t.name), partitions: toLivePartitions(t), configs: {}}))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  const configs = opts.configs ?? 'all'
+  if (configs !== false && topics.length > 0) {
+    const res = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((t) => ({
+        type: CONFIG_RESOURCE_TOPIC,
+        name: t.name,
+        ...(configs === 'all' ? {} : {configNames: configs}),
+      })),
+    })
+    const byTopic = new Map(topics.map((t) => [t.name, t]))
+    for (const r of res.resources) {
+      const topic = byTopic.get(r.resourceName)
+      if (!topic) continue
+      for (const e of r.configEntries) {
+        topic.configs[e.configName] = {
+          value: e.configValue ?? null,
+          source: CONFIG_SOURCES[(e as any).configSource] ?? 'unknown',
+          readOnly: e.readOnly,
+          sensitive: e.isSensitive,
         }
       }
     }
-    return topics
-  })
+  }
+  return topics
 }
 
 /** Brokers and every topic with all configs: what `topics plan` compares the file against. */

@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest'
+import {describe, expect, inject, it} from 'vitest'
 
 import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
 
@@ -88,5 +88,35 @@ describe('topics create / list / describe / delete against the real broker', () 
     expect(yaml.stdout).toContain(`- name: ${topic}\n  partitions: 2\n  replicationFactor: 1`)
     const json = await kafkit(['topics', 'list', '--prefix', topic, '--json'])
     expect(JSON.parse(json.stdout)).toEqual([{name: topic, partitions: 2, replicationFactor: 1, internal: false}])
+  })
+})
+
+describe('batching: the request count does not grow with the topic count', () => {
+  async function requestsFor(args: string[]): Promise<number> {
+    const res = await kafkit(args, {env: {KAFKIT_REQUEST_STATS: '1'}})
+    expect(res.code, res.stderr).toBe(0)
+    const m = /kafkit: requests: (\d+)/.exec(res.stderr)
+    expect(m, res.stderr).not.toBeNull()
+    return Number(m![1])
+  }
+
+  it('topics list and cluster health cost the same for 1 topic and 60 more', async () => {
+    const prefix = uniqueName('batch')
+    const {Kafka, logLevel} = await import('kafkajs')
+    const admin = new Kafka({brokers: [inject('kafkaBootstrap')], logLevel: logLevel.NOTHING}).admin()
+    await admin.connect()
+    try {
+      await admin.createTopics({topics: [{topic: `${prefix}.first`, numPartitions: 1, replicationFactor: 1}]})
+      const listBefore = await requestsFor(['topics', 'list'])
+      const healthBefore = await requestsFor(['cluster', 'health', '-o', 'json'])
+      const describeBefore = await requestsFor(['topics', 'describe', `${prefix}.first`])
+      await admin.createTopics({topics: Array.from({length: 60}, (_, i) => ({topic: `${prefix}.t${i}`, numPartitions: 2, replicationFactor: 1}))})
+      expect(await requestsFor(['topics', 'list'])).toBe(listBefore)
+      expect(await requestsFor(['cluster', 'health', '-o', 'json'])).toBe(healthBefore)
+      expect(await requestsFor(['topics', 'describe', `${prefix}.t0`])).toBe(describeBefore)
+      await admin.deleteTopics({topics: [`${prefix}.first`, ...Array.from({length: 60}, (_, i) => `${prefix}.t${i}`)]})
+    } finally {
+      await admin.disconnect()
+    }
   })
 })
