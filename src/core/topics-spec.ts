@@ -1,0 +1,467 @@
+/**
+ * topics.yaml text → the desired state for one environment, plus every problem in the file with
+ * its line and column. Pure: the caller reads the file and prints the problems.
+ *
+ * Layers, lowest first: defaults < topic < environments.<env>.defaults < environments.<env>.topics.<name>.
+ * The environment overlay wins over the whole base file, so `dev: {defaults: {replicationFactor: 1}}`
+ * applies to every topic, including those that set their own replicationFactor. A config set to
+ * null in a higher layer un-declares it (the broker's value applies).
+ */
+import {Ajv, type ErrorObject} from 'ajv'
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import {didYouMean} from './did-you-mean.js'
+import {hasErrors, sortProblems, type Problem, type Severity} from './problem.js'
+import {normaliseConfigValue, topicConfigDef, unknownConfigMessage} from './topic-configs.js'
+import {DEFAULT_NAMING_PATTERN, topicsFileSchema} from './topics-schema.js'
+import {parseDuration} from './units.js'
+
+export type PolicySeverity = 'error' | 'warn' | 'off'
+
+export interface TopicsPolicy {
+  naming: {pattern: string; severity: PolicySeverity}
+  minReplicationFactor: {value: number; severity: PolicySeverity}
+  minInsyncReplicas: {value: number; severity: PolicySeverity}
+  minRetentionMs: {value: number; severity: PolicySeverity}
+  maxPartitions: {value: number; severity: PolicySeverity}
+}
+
+/** What applies when the file's policy leaves a rule out: the seeds' rules, as warnings. */
+export const DEFAULT_POLICY: TopicsPolicy = {
+  naming: {pattern: DEFAULT_NAMING_PATTERN, severity: 'warn'},
+  minReplicationFactor: {value: 3, severity: 'warn'},
+  minInsyncReplicas: {value: 2, severity: 'warn'},
+  minRetentionMs: {value: 86_400_000, severity: 'warn'},
+  maxPartitions: {value: 100, severity: 'warn'},
+}
+
+export interface SourceLocation {
+  line: number
+  col: number
+}
+
+export interface DesiredTopic {
+  name: string
+  partitions: number
+  replicationFactor: number
+  /** Declared configs after merging the layers, values as Kafka prints them. */
+  config: Record<string, string>
+  /** Where the topic is declared (its entry under `topics`). */
+  location: SourceLocation
+}
+
+export interface NormalisedSpec {
+  file: string
+  env?: string
+  cluster?: {id: string; location: SourceLocation}
+  managedPrefixes: string[]
+  policy: TopicsPolicy
+  /** In file order. */
+  topics: DesiredTopic[]
+}
+
+export interface ParseResult {
+  /** Undefined when any problem is an error. */
+  spec: NormalisedSpec | undefined
+  /** All problems, in file order. */
+  problems: Problem[]
+}
+
+type Path = Array<string | number>
+
+export function parseTopicsSpec(text: string, file: string, options: {env?: string} = {}): ParseResult {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false})
+  const reader = new DocumentReader(file, doc, lineCounter)
+
+  for (const error of doc.errors) reader.reportAtOffset('error', error.pos[0], error.message)
+  for (const warning of doc.warnings) reader.reportAtOffset('warning', warning.pos[0], warning.message)
+  if (doc.errors.length > 0) return {spec: undefined, problems: sortProblems(reader.problems)}
+
+  let data: unknown
+  try {
+    data = doc.toJS()
+  } catch (error) {
+    reader.report('error', [], (error as Error).message)
+    return {spec: undefined, problems: sortProblems(reader.problems)}
+  }
+  if (data === null || data === undefined) {
+    reader.report('error', [], 'the file is empty; it needs at least "version: 1" and "topics:"')
+    return {spec: undefined, problems: sortProblems(reader.problems)}
+  }
+
+  for (const error of schemaErrors(data)) reportSchemaError(reader, data, error)
+  const spec = buildSpec(reader, data, options.env)
+  return {spec: hasErrors(reader.problems) ? undefined : spec, problems: sortProblems(reader.problems)}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions: every problem names the YAML node it is about.
+
+class DocumentReader {
+  readonly problems: Problem[] = []
+
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  /** The node at `path`, or the nearest existing ancestor; with `key`, the map key instead of its value. */
+  node(path: Path, options: {key?: boolean} = {}): Node | undefined {
+    let node = this.doc.contents as Node | null
+    if (node === null) return undefined
+    for (const [index, segment] of path.entries()) {
+      const last = index === path.length - 1
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))
+        if (pair === undefined) return node
+        const next = (last && options.key ? pair.key : pair.value) as Node | null
+        if (next === null) return (pair.key as Node | null) ?? node
+        node = next
+      } else if (isSeq(node)) {
+        const next = node.items[Number(segment)] as Node | undefined
+        if (next === undefined) return node
+        node = next
+      } else {
+        return node
+      }
+    }
+    return node
+  }
+
+  locate(path: Path, options: {key?: boolean} = {}): SourceLocation {
+    const offset = this.node(path, options)?.range?.[0]
+    return offset === undefined ? {line: 1, col: 1} : this.lineCounter.linePos(offset)
+  }
+
+  report(severity: Severity, path: Path, message: string, options: {key?: boolean} = {}): void {
+    const {line, col} = this.locate(path, options)
+    this.problems.push({file: this.file, line, col, severity, message, ...(path.length > 0 ? {path} : {})})
+  }
+
+  reportAtOffset(severity: Severity, offset: number, message: string): void {
+    const {line, col} = this.lineCounter.linePos(offset)
+    this.problems.push({file: this.file, line, col, severity, message})
+  }
+
+  /**
+   * The value at `path` as written: integers beyond 2^53 (Kafka's Long.MAX_VALUE defaults) come
+   * back as their source digits so they are not rounded.
+   */
+  exactValue(path: Path, value: unknown): unknown {
+    if (typeof value !== 'number' || Number.isSafeInteger(value) || !Number.isInteger(value)) return value
+    const node = this.node(path)
+    return isScalar(node) && typeof node.source === 'string' && /^[-+]?\d+$/.test(node.source) ? node.source : value
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema validation, with ajv's errors rephrased and placed on the offending node.
+
+let validator: ReturnType<Ajv['compile']> | undefined
+
+function schemaErrors(data: unknown): ErrorObject[] {
+  validator ??= new Ajv({allErrors: true, allowUnionTypes: true, verbose: true, strict: true}).compile(topicsFileSchema)
+  return validator(data) ? [] : (validator.errors ?? [])
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** JSON pointer → path, with array indexes as numbers. */
+function pointerToPath(pointer: string, data: unknown): Path {
+  const path: Path = []
+  let cursor: unknown = data
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~')
+    const step: string | number = Array.isArray(cursor) ? Number(segment) : segment
+    path.push(step)
+    cursor = isRecord(cursor) || Array.isArray(cursor) ? (cursor as Record<string | number, unknown>)[step] : undefined
+  }
+  return path
+}
+
+function isConfigValuePath(path: Path): boolean {
+  const configAt = path.lastIndexOf('config')
+  return configAt >= 0 && configAt < path.length - 1 && topicConfigDef(String(path[configAt + 1])) !== undefined
+}
+
+/** `topic "orders.created"`, `environment "dev" topic "x"`, `defaults`… and the rest of the path. */
+function describePath(path: Path, data: unknown): {context: string; field: string} {
+  const display = (segments: Path) =>
+    segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('')
+  if (path[0] === 'topics' && typeof path[1] === 'number') {
+    const name = isRecord(data) && Array.isArray(data.topics) && isRecord(data.topics[path[1]]) ? data.topics[path[1]].name : undefined
+    return {context: typeof name === 'string' ? `topic "${name}"` : `topics[${path[1]}]`, field: display(path.slice(2))}
+  }
+  if (path[0] === 'environments' && path.length > 1) {
+    if (path[2] === 'topics' && path.length > 3) {
+      return {context: `environment "${path[1]}" topic "${path[3]}"`, field: display(path.slice(4))}
+    }
+    return {context: `environment "${path[1]}"`, field: display(path.slice(2))}
+  }
+  if (path[0] === 'defaults') return {context: 'defaults', field: display(path.slice(1))}
+  return {context: '', field: display(path)}
+}
+
+function withContext(context: string, message: string): string {
+  return context === '' ? message : `${context}: ${message}`
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false',
+  object: 'a mapping (key: value)', array: 'a list', null: 'null',
+}
+
+function reportSchemaError(reader: DocumentReader, data: unknown, error: ErrorObject): void {
+  const path = pointerToPath(error.instancePath, data)
+  // A config's value is checked against its kind by the parser, which says what it expected.
+  if (isConfigValuePath(path)) return
+  const {context, field} = describePath(path, data)
+  const subject = field === '' ? (context === '' ? 'the file' : 'it') : field
+  const params = error.params as Record<string, any>
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty)
+      const keyPath = [...path, key]
+      const isConfigMap = path[path.length - 1] === 'config'
+      const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {})
+      const message = isConfigMap
+        ? unknownConfigMessage(key)
+        : `unknown key "${field === '' ? key : `${field}.${key}`}"${didYouMean(key, allowed) || ` (expected one of: ${allowed.join(', ')})`}`
+      reader.report('error', keyPath, withContext(context, message), {key: true})
+      return
+    }
+    case 'required':
+      reader.report('error', path, withContext(context, `missing "${params.missingProperty}"`))
+      return
+    case 'type': {
+      const expected = String(params.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ')
+      reader.report('error', path, withContext(context, `${subject} must be ${expected}`))
+      return
+    }
+    case 'minimum':
+      reader.report('error', path, withContext(context, `${subject} must be at least ${params.limit} (got ${error.data})`))
+      return
+    case 'const':
+      reader.report('error', path, withContext(context, `${subject} must be ${JSON.stringify(params.allowedValue)}`))
+      return
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String)
+      reader.report('error', path, withContext(context, `${subject} must be one of ${allowed.join(', ')}, not ${JSON.stringify(error.data)}${didYouMean(String(error.data), allowed)}`))
+      return
+    }
+    case 'pattern':
+      if (path[0] === 'topics' && field === 'name') {
+        reader.report('error', path, `topic name ${JSON.stringify(error.data)} is not valid: Kafka allows letters, digits, '.', '_' and '-', at most 249 characters`)
+      } else {
+        reader.report('error', path, withContext(context, `${subject} must match ${params.pattern}`))
+      }
+      return
+    case 'minLength':
+      reader.report('error', path, withContext(context, `${subject} must not be empty`))
+      return
+    default:
+      reader.report('error', path, withContext(context, `${subject} ${error.message ?? 'is not valid'}`))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the spec: normalise every layer (reporting bad values where they are written),
+// check what the schema cannot, then merge the layers for the chosen environment.
+
+interface Layer {
+  /** NaN when written but invalid (already reported), so it neither counts as unset nor as a value. */
+  partitions?: number
+  replicationFactor?: number
+  /** null: un-declared in this layer. */
+  config: Record<string, string | null>
+}
+
+type PolicyLayer = Partial<{[K in keyof TopicsPolicy]: Partial<TopicsPolicy[K]>}>
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1
+
+function readLayer(reader: DocumentReader, raw: unknown, path: Path, context: string): Layer {
+  const layer: Layer = {config: {}}
+  if (!isRecord(raw)) return layer
+  for (const key of ['partitions', 'replicationFactor'] as const) {
+    if (key in raw) layer[key] = isCount(raw[key]) ? raw[key] : Number.NaN
+  }
+  if (!isRecord(raw.config)) return layer
+  for (const [name, value] of Object.entries(raw.config)) {
+    if (topicConfigDef(name) === undefined) continue // reported by the schema (unknown config)
+    if (value === null) {
+      layer.config[name] = null
+      continue
+    }
+    const valuePath = [...path, 'config', name]
+    const result = normaliseConfigValue(name, reader.exactValue(valuePath, value))
+    if (result.ok) layer.config[name] = result.value
+    else reader.report('error', valuePath, withContext(context, `${name}: ${result.reason}`))
+  }
+  return layer
+}
+
+function readPolicyLayer(reader: DocumentReader, raw: unknown, path: Path): PolicyLayer {
+  const layer: PolicyLayer = {}
+  if (!isRecord(raw)) return layer
+  const severityOf = (rule: Record<string, unknown>): {severity?: PolicySeverity} =>
+    rule.severity === 'error' || rule.severity === 'warn' || rule.severity === 'off' ? {severity: rule.severity} : {}
+  const label = path.map(String).join('.')
+  if (isRecord(raw.naming)) {
+    const naming: Partial<TopicsPolicy['naming']> = severityOf(raw.naming)
+    if (typeof raw.naming.pattern === 'string') {
+      try {
+        new RegExp(raw.naming.pattern)
+        naming.pattern = raw.naming.pattern
+      } catch (error) {
+        reader.report('error', [...path, 'naming', 'pattern'], `${label}.naming.pattern: ${(error as Error).message}`)
+      }
+    }
+    layer.naming = naming
+  }
+  for (const rule of ['minReplicationFactor', 'minInsyncReplicas', 'maxPartitions'] as const) {
+    const value = raw[rule]
+    if (isRecord(value)) layer[rule] = {...severityOf(value), ...(isCount(value.value) ? {value: value.value} : {})}
+  }
+  if (isRecord(raw.minRetention)) {
+    const value = raw.minRetention.value
+    const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined
+    if (value !== undefined && (ms === undefined || !Number.isSafeInteger(ms) || ms < 0)) {
+      reader.report('error', [...path, 'minRetention', 'value'], `${label}.minRetention.value: ${JSON.stringify(value)} is not a duration (e.g. 1d, 12h or milliseconds)`)
+    }
+    layer.minRetentionMs = {...severityOf(raw.minRetention), ...(ms !== undefined && ms >= 0 ? {value: ms} : {})}
+  }
+  return layer
+}
+
+function applyPolicyLayer(policy: TopicsPolicy, layer: PolicyLayer): TopicsPolicy {
+  const merged = {...policy} as Record<keyof TopicsPolicy, unknown>
+  for (const rule of Object.keys(layer) as Array<keyof TopicsPolicy>) merged[rule] = {...policy[rule], ...layer[rule]}
+  return merged as TopicsPolicy
+}
+
+interface EnvironmentLayers {
+  defaults: Layer
+  topics: Map<string, Layer>
+  policy: PolicyLayer
+  cluster?: {id: string; path: Path}
+}
+
+const LAYER_KEYS = ['name', 'partitions', 'replicationFactor', 'config']
+const hasUnknownKeys = (raw: unknown) => isRecord(raw) && Object.keys(raw).some((key) => !LAYER_KEYS.includes(key))
+
+function clusterOf(raw: unknown, path: Path): {id: string; path: Path} | undefined {
+  return isRecord(raw) && isRecord(raw.cluster) && typeof raw.cluster.id === 'string' && raw.cluster.id !== ''
+    ? {id: raw.cluster.id, path: [...path, 'cluster', 'id']}
+    : undefined
+}
+
+function buildSpec(reader: DocumentReader, data: unknown, env: string | undefined): NormalisedSpec | undefined {
+  const root = isRecord(data) ? data : {}
+
+  const defaults = readLayer(reader, root.defaults, ['defaults'], 'defaults')
+  const declared: Array<{name: string; layer: Layer; path: Path}> = []
+  const rawTopics = Array.isArray(root.topics) ? root.topics : []
+  rawTopics.forEach((raw, index) => {
+    if (!isRecord(raw) || typeof raw.name !== 'string') return
+    const path = ['topics', index]
+    declared.push({name: raw.name, layer: readLayer(reader, raw, path, `topic "${raw.name}"`), path})
+  })
+  checkTopicNames(reader, declared)
+  const declaredNames = declared.map((topic) => topic.name)
+
+  // Every environment is checked, not only the chosen one: a broken overlay fails lint everywhere.
+  const environments = new Map<string, EnvironmentLayers>()
+  for (const [name, raw] of Object.entries(isRecord(root.environments) ? root.environments : {})) {
+    const path = ['environments', name]
+    const overlay = isRecord(raw) ? raw : {}
+    const topics = new Map<string, Layer>()
+    for (const [topicName, rawTopic] of Object.entries(isRecord(overlay.topics) ? overlay.topics : {})) {
+      const topicPath = [...path, 'topics', topicName]
+      if (!declaredNames.includes(topicName)) {
+        reader.report('error', topicPath, `environment "${name}": topic "${topicName}" is not declared under topics${didYouMean(topicName, declaredNames)}`, {key: true})
+      }
+      topics.set(topicName, readLayer(reader, rawTopic, topicPath, `environment "${name}" topic "${topicName}"`))
+    }
+    environments.set(name, {
+      defaults: readLayer(reader, overlay.defaults, [...path, 'defaults'], `environment "${name}" defaults`),
+      topics,
+      policy: readPolicyLayer(reader, overlay.policy, [...path, 'policy']),
+      cluster: clusterOf(overlay, path),
+    })
+  }
+
+  let policy = applyPolicyLayer(DEFAULT_POLICY, readPolicyLayer(reader, root.policy, ['policy']))
+  let cluster = clusterOf(root, [])
+  let overlay: EnvironmentLayers = {defaults: {config: {}}, topics: new Map(), policy: {}}
+  if (env !== undefined) {
+    const chosen = environments.get(env)
+    if (chosen === undefined) {
+      const known = [...environments.keys()]
+      const choices = known.length === 0 ? 'the file declares no environments' : `known: ${known.join(', ')}`
+      reader.report('error', ['environments'], `unknown environment "${env}" (${choices})${didYouMean(env, known)}`, {key: true})
+    } else {
+      overlay = chosen
+      policy = applyPolicyLayer(policy, chosen.policy)
+      cluster = chosen.cluster ?? cluster
+    }
+  }
+
+  const topics: DesiredTopic[] = []
+  for (const {name, layer, path} of declared) {
+    const layers = [defaults, layer, overlay.defaults, overlay.topics.get(name) ?? {config: {}}]
+    const pick = (key: 'partitions' | 'replicationFactor') => layers.reduce<number | undefined>((value, l) => l[key] ?? value, undefined)
+    const partitions = pick('partitions')
+    const replicationFactor = pick('replicationFactor')
+    // A misspelt key (replicationfactor:) is already reported; "not set" would only repeat it.
+    const misspelt = hasUnknownKeys(root.defaults) || hasUnknownKeys(rawTopics[path[1] as number])
+    for (const [key, value] of [['partitions', partitions], ['replicationFactor', replicationFactor]] as const) {
+      if (value === undefined && !misspelt) reader.report('error', path, `topic "${name}": ${key} is not set (set it on the topic or under defaults)`)
+    }
+    const merged = Object.assign({}, ...layers.map((l) => l.config)) as Record<string, string | null>
+    const config = Object.fromEntries(
+      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== null).sort(([a], [b]) => a.localeCompare(b)),
+    )
+    if (isCount(partitions) && isCount(replicationFactor)) {
+      topics.push({name, partitions, replicationFactor, config, location: reader.locate(path)})
+    }
+  }
+
+  const prefixes = isRecord(root.managed) && Array.isArray(root.managed.prefixes) ? root.managed.prefixes : []
+  return {
+    file: reader.file,
+    ...(env === undefined ? {} : {env}),
+    ...(cluster === undefined ? {} : {cluster: {id: cluster.id, location: reader.locate(cluster.path)}}),
+    managedPrefixes: prefixes.filter((p): p is string => typeof p === 'string' && p !== ''),
+    policy,
+    topics,
+  }
+}
+
+/**
+ * Duplicates, and names Kafka refuses because they collide in metric names ('.' and '_' are
+ * the same there: orders.created vs orders_created).
+ */
+function checkTopicNames(reader: DocumentReader, declared: ReadonlyArray<{name: string; path: Path}>): void {
+  const byName = new Map<string, Path>()
+  const byMetricName = new Map<string, string>()
+  for (const {name, path} of declared) {
+    const namePath = [...path, 'name']
+    const first = byName.get(name)
+    if (first !== undefined) {
+      reader.report('error', namePath, `topic "${name}" is declared twice (first at line ${reader.locate(first).line})`)
+      continue
+    }
+    byName.set(name, path)
+    const metricName = name.replace(/\./g, '_')
+    const collision = byMetricName.get(metricName)
+    if (collision !== undefined) {
+      reader.report('error', namePath, `topic "${name}" collides with "${collision}": Kafka treats '.' and '_' alike in metric names and refuses the second`)
+    } else {
+      byMetricName.set(metricName, name)
+    }
+  }
+}
