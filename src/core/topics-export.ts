@@ -1,0 +1,70 @@
+/**
+ * Live cluster → topics.yaml text, so a team can adopt kafkit on an existing cluster: parsing the
+ * export and planning against the same cluster gives no changes.
+ *
+ * Only topic overrides (source 'topic') are written: values inherited from the brokers stay with
+ * the brokers. The most common partition count and replication factor become `defaults`.
+ */
+import {Document, isMap, type YAMLMap} from 'yaml'
+import {humaneConfigValue, topicConfigDef} from './topic-configs.js'
+import {isProtectedTopic, liveReplicationFactor, mostCommon, type LiveClusterState} from './topic-plan.js'
+
+export interface ExportOptions {
+  /** Only topics whose name starts with this; it also becomes managed.prefixes. */
+  prefix?: string
+  /** Written as the yaml-language-server modeline, e.g. ./node_modules/kafkit/schema/topics.schema.json. */
+  schema?: string
+}
+
+export function exportTopicsSpec(live: LiveClusterState, options: ExportOptions = {}): string {
+  const topics = live.topics
+    .filter((topic) => !isProtectedTopic(topic) && (options.prefix === undefined || topic.name.startsWith(options.prefix)))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const partitions = mostCommon(topics.map((topic) => topic.partitions.length)) || 1
+  const replicationFactor = mostCommon(topics.map(liveReplicationFactor)) || 1
+
+  const skipped = new Map<string, string[]>()
+  const entries = topics.map((topic) => {
+    const config: Record<string, string | number | boolean> = {}
+    for (const [name, entry] of Object.entries(topic.configs).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (entry.source !== 'topic' || entry.value === null) continue
+      if (topicConfigDef(name) === undefined) {
+        skipped.set(topic.name, [...(skipped.get(topic.name) ?? []), `${name}=${entry.value}`])
+        continue
+      }
+      config[name] = humaneConfigValue(name, entry.value)
+    }
+    const rf = liveReplicationFactor(topic)
+    return {
+      name: topic.name,
+      ...(topic.partitions.length === partitions ? {} : {partitions: topic.partitions.length}),
+      ...(rf === replicationFactor ? {} : {replicationFactor: rf}),
+      ...(Object.keys(config).length === 0 ? {} : {config}),
+    }
+  })
+
+  const doc = new Document({
+    version: 1,
+    cluster: {id: live.clusterId},
+    defaults: {partitions, replicationFactor},
+    ...(options.prefix === undefined ? {} : {managed: {prefixes: [options.prefix]}}),
+    topics: entries,
+  })
+  const header = [
+    ...(options.schema === undefined ? [] : [` yaml-language-server: $schema=${options.schema}`, '']),
+    ` Exported by kafkit from cluster ${live.clusterId}${options.prefix === undefined ? '' : ` (topics under "${options.prefix}")`}.`,
+    ' Only topic-level overrides are listed; everything else comes from the brokers.',
+  ]
+  doc.commentBefore = header.join('\n')
+  const cluster = doc.get('cluster', true) as YAMLMap
+  cluster.commentBefore = ' plan and apply refuse any other cluster'
+
+  const topicNodes = doc.get('topics', true) as {items: unknown[]}
+  topicNodes.items.forEach((node, index) => {
+    const unknown = skipped.get(entries[index].name)
+    if (unknown !== undefined && isMap(node)) {
+      node.commentBefore = ` not exported, unknown to kafkit: ${unknown.join(', ')}`
+    }
+  })
+  return doc.toString({lineWidth: 0})
+}
