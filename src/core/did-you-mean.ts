@@ -20,7 +20,8 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate nearest to `word`, or undefined when nothing is plausibly meant.
  * Case is ignored; the allowed distance grows with the word so that "retention" finds
- * "retention.ms" but "foo" does not find "flush.ms". Ties go to the earlier candidate.
+ * "retention.ms" but "foo" does not find "flush.ms"; a candidate the word is the start of also
+ * matches. Ties go to the earlier candidate.
  */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
   const needle = word.toLowerCase()
@@ -34,7 +35,9 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
       bestDistance = distance
     }
   }
-  return bestDistance <= allowed ? best : undefined
+  if (bestDistance <= allowed) return best
+  // A truncated name ("replication" for "replicationFactor") is far by distance but clearly meant.
+  return needle.length >= 4 ? candidates.find((candidate) => candidate.toLowerCase().startsWith(needle)) : undefined
 }
 
 /** ` (did you mean "x"?)` or the empty string, ready to append to a message. */

@@ -196,7 +196,7 @@ function normaliseInteger(
   let value: bigint | undefined
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw)) return fail(`${raw} is not ${expected}: it must be a whole number`)
-    if (!Number.isSafeInteger(raw)) return fail(`${raw} is too large to be read exactly; quote it ("${BigInt(raw)}")`)
+    if (!Number.isSafeInteger(raw)) return fail(`${raw} is too large to be read exactly; quote it`)
     value = BigInt(raw)
   } else if (typeof raw === 'string') {
     const text = raw.trim()
@@ -209,20 +209,21 @@ function normaliseInteger(
   if (value === undefined) return fail(`${describeValue(raw)} is not ${expected}`)
   const ranges = def.ranges ?? [[LONG_MIN, LONG_MAX]]
   if (!ranges.some(([min, max]) => value >= min && value <= max)) {
-    return fail(`${describeValue(raw)} is out of range: ${describeRanges(def, ranges)}`)
+    return fail(`${describeValue(raw)} is out of range: ${describeRanges(def, ranges, value)}`)
   }
   return ok(value.toString())
 }
 
-function describeRanges(def: TopicConfigDef, ranges: ReadonlyArray<readonly [bigint, bigint]>): string {
+function describeRanges(def: TopicConfigDef, ranges: ReadonlyArray<readonly [bigint, bigint]>, value: bigint): string {
   const show = (n: bigint) => {
-    const human = Number(n) > 0 && def.kind === 'size' ? formatSize(Number(n)) : def.kind === 'duration' && n > 0n ? formatDuration(Number(n)) : ''
-    return human === '' || human === n.toString() || human.endsWith('ms') ? n.toString() : `${n} (${human})`
+    const human = n <= 0n ? '' : def.kind === 'size' ? formatSize(Number(n)) : def.kind === 'duration' ? formatDuration(Number(n)) : ''
+    return human === '' || /^\d+(ms)?$/.test(human) ? n.toString() : `${n} (${human})`
   }
-  const parts = ranges.map(([min, max]) =>
-    min === max ? show(min) : max === LONG_MAX || max === INT_MAX ? `at least ${show(min)}` : `between ${show(min)} and ${show(max)}`,
-  )
-  return `must be ${parts.join(' or ')}`
+  if (ranges.length === 1) {
+    const [min, max] = ranges[0]
+    return value < min ? `must be at least ${show(min)}` : `must be at most ${show(max)}`
+  }
+  return `must be ${ranges.map(([min, max]) => (min === max ? show(min) : `between ${show(min)} and ${show(max)}`)).join(' or ')}`
 }
 
 function normaliseDouble(def: TopicConfigDef, raw: unknown): NormaliseResult {

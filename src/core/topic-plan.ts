@@ -5,13 +5,14 @@
  *
  * Rules (the design note topics-yaml.md):
  * - configs compare on effective values: a declared value the broker already applies, whatever
- *   its source, is not a change; a live topic override the file does not declare is removed;
+ *   its source, is not a change; a live topic override the file does not declare is removed
+ *   (unless kafkit does not know the config, see isForeignConfig);
  * - partitions only grow; a replication factor above the broker count is an error;
  * - live topics not declared are "unmanaged" and left alone, unless pruning, and then only under
  *   managed.prefixes; internal topics and names starting with '_' are never touched.
  */
 import type {Problem} from './problem.js'
-import {comparableConfigValue} from './topic-configs.js'
+import {comparableConfigValue, REMOVED_TOPIC_CONFIGS, topicConfigDef} from './topic-configs.js'
 import type {DesiredTopic, NormalisedSpec} from './topics-spec.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +112,8 @@ export interface ConfigChange {
   entries: ConfigEntryChange[]
   /**
    * The complete override set to send: kafkajs alterConfigs uses the non-incremental
-   * AlterConfigs API, which replaces every override of the topic.
+   * AlterConfigs API, which replaces every override of the topic. Holds every declared config,
+   * plus live overrides of configs kafkit does not know (kept, never removed).
    */
   desiredOverrides: Record<string, string>
 }
@@ -342,6 +344,15 @@ function insyncReplicasProblem(topic: DesiredTopic, live: LiveTopic): string | u
 // ---------------------------------------------------------------------------------------------
 // Configs.
 
+/**
+ * An override of a config this table does not know (a newer Kafka's, a plugin's): the file
+ * cannot declare it, so kafkit keeps it rather than deleting what it does not understand.
+ * Configs Kafka 4.0 removed are not kept: a 4.x broker would reject them.
+ */
+function isForeignConfig(name: string): boolean {
+  return topicConfigDef(name) === undefined && !(name in REMOVED_TOPIC_CONFIGS)
+}
+
 function planConfig(topic: DesiredTopic, live: LiveTopic): ConfigChange | undefined {
   const entries: ConfigEntryChange[] = []
   for (const [name, value] of Object.entries(topic.config)) {
@@ -356,14 +367,19 @@ function planConfig(topic: DesiredTopic, live: LiveTopic): ConfigChange | undefi
       to: value,
     })
   }
+  const kept: Array<[string, string]> = []
   for (const [name, entry] of Object.entries(live.configs)) {
-    if (entry.source === 'topic' && !(name in topic.config)) {
+    if (entry.source !== 'topic' || name in topic.config) continue
+    if (isForeignConfig(name)) {
+      if (entry.value !== null) kept.push([name, entry.value])
+    } else {
       entries.push({name, action: 'remove', from: comparableConfigValue(name, entry.value), fromSource: 'topic', to: null})
     }
   }
   if (entries.length === 0) return undefined
   entries.sort((a, b) => compareNames(a.name, b.name))
-  return {kind: 'config', topic: topic.name, entries, desiredOverrides: {...topic.config}}
+  const desiredOverrides = Object.fromEntries([...Object.entries(topic.config), ...kept].sort(([a], [b]) => compareNames(a, b)))
+  return {kind: 'config', topic: topic.name, entries, desiredOverrides}
 }
 
 // ---------------------------------------------------------------------------------------------

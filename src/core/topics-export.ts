@@ -63,7 +63,7 @@ export function exportTopicsSpec(live: LiveClusterState, options: ExportOptions 
   topicNodes.items.forEach((node, index) => {
     const unknown = skipped.get(entries[index].name)
     if (unknown !== undefined && isMap(node)) {
-      node.commentBefore = ` not exported, unknown to kafkit: ${unknown.join(', ')}`
+      node.commentBefore = ` not listed, unknown to kafkit (plan and apply keep them): ${unknown.join(', ')}`
     }
   })
   return doc.toString({lineWidth: 0})

@@ -8,8 +8,8 @@
  */
 import {TOPIC_CONFIGS, type TopicConfigDef} from './topic-configs.js'
 
-/** Kafka's legal topic names: letters, digits, '.', '_', '-', at most 249 characters. */
-export const TOPIC_NAME_PATTERN = '^[a-zA-Z0-9._-]{1,249}$'
+/** Kafka's legal topic names: letters, digits, '.', '_', '-', at most 249 characters, not "." or "..". */
+export const TOPIC_NAME_PATTERN = '^(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}$'
 
 /** The seeds' `<domain>.<entity>.<event-type>`, lower case with dashes inside a part. */
 export const DEFAULT_NAMING_PATTERN = '^[a-z0-9-]+(\\.[a-z0-9-]+){2}$'

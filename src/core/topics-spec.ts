@@ -188,7 +188,7 @@ function isConfigValuePath(path: Path): boolean {
 }
 
 /** `topic "orders.created"`, `environment "dev" topic "x"`, `defaults`… and the rest of the path. */
-function describePath(path: Path, data: unknown): {context: string; field: string} {
+function describePath(path: Path, data?: unknown): {context: string; field: string} {
   const display = (segments: Path) =>
     segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('')
   if (path[0] === 'topics' && typeof path[1] === 'number') {
@@ -199,6 +199,7 @@ function describePath(path: Path, data: unknown): {context: string; field: strin
     if (path[2] === 'topics' && path.length > 3) {
       return {context: `environment "${path[1]}" topic "${path[3]}"`, field: display(path.slice(4))}
     }
+    if (path[2] === 'defaults') return {context: `environment "${path[1]}" defaults`, field: display(path.slice(3))}
     return {context: `environment "${path[1]}"`, field: display(path.slice(2))}
   }
   if (path[0] === 'defaults') return {context: 'defaults', field: display(path.slice(1))}
@@ -219,7 +220,9 @@ function reportSchemaError(reader: DocumentReader, data: unknown, error: ErrorOb
   // A config's value is checked against its kind by the parser, which says what it expected.
   if (isConfigValuePath(path)) return
   const {context, field} = describePath(path, data)
-  const subject = field === '' ? (context === '' ? 'the file' : 'it') : field
+  // "topic "x": partitions must be …", "topics[2] must be …", "the file must be …"
+  const say = (predicate: string) =>
+    field === '' ? `${context === '' ? 'the file' : context} ${predicate}` : withContext(context, `${field} ${predicate}`)
   const params = error.params as Record<string, any>
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -227,9 +230,10 @@ function reportSchemaError(reader: DocumentReader, data: unknown, error: ErrorOb
       const keyPath = [...path, key]
       const isConfigMap = path[path.length - 1] === 'config'
       const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {})
-      const message = isConfigMap
-        ? unknownConfigMessage(key)
-        : `unknown key "${field === '' ? key : `${field}.${key}`}"${didYouMean(key, allowed) || ` (expected one of: ${allowed.join(', ')})`}`
+      const hint = topicConfigDef(key) !== undefined && allowed.includes('config')
+        ? ' (a topic config: put it under "config:")'
+        : didYouMean(key, allowed) || ` (expected one of: ${allowed.join(', ')})`
+      const message = isConfigMap ? unknownConfigMessage(key) : `unknown key "${field === '' ? key : `${field}.${key}`}"${hint}`
       reader.report('error', keyPath, withContext(context, message), {key: true})
       return
     }
@@ -238,32 +242,32 @@ function reportSchemaError(reader: DocumentReader, data: unknown, error: ErrorOb
       return
     case 'type': {
       const expected = String(params.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ')
-      reader.report('error', path, withContext(context, `${subject} must be ${expected}`))
+      reader.report('error', path, say(`must be ${expected}`))
       return
     }
     case 'minimum':
-      reader.report('error', path, withContext(context, `${subject} must be at least ${params.limit} (got ${error.data})`))
+      reader.report('error', path, say(`must be at least ${params.limit} (got ${error.data})`))
       return
     case 'const':
-      reader.report('error', path, withContext(context, `${subject} must be ${JSON.stringify(params.allowedValue)}`))
+      reader.report('error', path, say(`must be ${JSON.stringify(params.allowedValue)}`))
       return
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String)
-      reader.report('error', path, withContext(context, `${subject} must be one of ${allowed.join(', ')}, not ${JSON.stringify(error.data)}${didYouMean(String(error.data), allowed)}`))
+      reader.report('error', path, say(`must be one of ${allowed.join(', ')}, not ${JSON.stringify(error.data)}${didYouMean(String(error.data), allowed)}`))
       return
     }
     case 'pattern':
       if (path[0] === 'topics' && field === 'name') {
-        reader.report('error', path, `topic name ${JSON.stringify(error.data)} is not valid: Kafka allows letters, digits, '.', '_' and '-', at most 249 characters`)
+        reader.report('error', path, `topic name ${JSON.stringify(error.data)} is not valid: Kafka allows letters, digits, '.', '_' and '-', at most 249 characters, and not "." or ".."`)
       } else {
-        reader.report('error', path, withContext(context, `${subject} must match ${params.pattern}`))
+        reader.report('error', path, say(`must match ${params.pattern}`))
       }
       return
     case 'minLength':
-      reader.report('error', path, withContext(context, `${subject} must not be empty`))
+      reader.report('error', path, say('must not be empty'))
       return
     default:
-      reader.report('error', path, withContext(context, `${subject} ${error.message ?? 'is not valid'}`))
+      reader.report('error', path, say(error.message ?? 'is not valid'))
   }
 }
 
@@ -309,7 +313,8 @@ function readPolicyLayer(reader: DocumentReader, raw: unknown, path: Path): Poli
   if (!isRecord(raw)) return layer
   const severityOf = (rule: Record<string, unknown>): {severity?: PolicySeverity} =>
     rule.severity === 'error' || rule.severity === 'warn' || rule.severity === 'off' ? {severity: rule.severity} : {}
-  const label = path.map(String).join('.')
+  const {context, field} = describePath(path)
+  const problem = (rule: string, message: string) => withContext(context, `${field}.${rule}: ${message}`)
   if (isRecord(raw.naming)) {
     const naming: Partial<TopicsPolicy['naming']> = severityOf(raw.naming)
     if (typeof raw.naming.pattern === 'string') {
@@ -317,7 +322,7 @@ function readPolicyLayer(reader: DocumentReader, raw: unknown, path: Path): Poli
         new RegExp(raw.naming.pattern)
         naming.pattern = raw.naming.pattern
       } catch (error) {
-        reader.report('error', [...path, 'naming', 'pattern'], `${label}.naming.pattern: ${(error as Error).message}`)
+        reader.report('error', [...path, 'naming', 'pattern'], problem('naming.pattern', (error as Error).message))
       }
     }
     layer.naming = naming
@@ -330,7 +335,7 @@ function readPolicyLayer(reader: DocumentReader, raw: unknown, path: Path): Poli
     const value = raw.minRetention.value
     const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined
     if (value !== undefined && (ms === undefined || !Number.isSafeInteger(ms) || ms < 0)) {
-      reader.report('error', [...path, 'minRetention', 'value'], `${label}.minRetention.value: ${JSON.stringify(value)} is not a duration (e.g. 1d, 12h or milliseconds)`)
+      reader.report('error', [...path, 'minRetention', 'value'], problem('minRetention.value', `${JSON.stringify(value)} is not a duration (e.g. 1d, 12h or milliseconds)`))
     }
     layer.minRetentionMs = {...severityOf(raw.minRetention), ...(ms !== undefined && ms >= 0 ? {value: ms} : {})}
   }
