@@ -104,16 +104,17 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 /**
  * A parsed JSON value as message bytes: a string is its UTF-8 text, a {"base64"} object its
  * decoded bytes, anything else (object, array, number, boolean) its compact JSON text taken from
- * `rawText` — the value's own source text — so number literals survive exactly (JSON.parse would
- * round 12345678901234567890). The caller handles null, whose meaning depends on the field.
+ * `rawText()` — the value's own source text — so number literals survive exactly (JSON.parse would
+ * round 12345678901234567890). rawText is a function because finding the source text costs a scan
+ * that plain strings never need. The caller handles null, whose meaning depends on the field.
  */
-export function jsonValueToBytes(value: unknown, rawText: string): {ok: true; bytes: Buffer} | {ok: false; error: string} {
+export function jsonValueToBytes(value: unknown, rawText: () => string): {ok: true; bytes: Buffer} | {ok: false; error: string} {
   if (typeof value === 'string') return {ok: true, bytes: Buffer.from(value, 'utf8')}
   if (isBase64Object(value)) {
     if (!STRICT_BASE64.test(value.base64)) return {ok: false, error: 'invalid base64 in {"base64": ...}'}
     return {ok: true, bytes: Buffer.from(value.base64, 'base64')}
   }
-  return {ok: true, bytes: Buffer.from(compactJson(rawText), 'utf8')}
+  return {ok: true, bytes: Buffer.from(compactJson(rawText()), 'utf8')}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,14 +138,15 @@ function skipJsonWhitespace(text: string, i: number): number {
 
 /** `i` is at an opening quote; returns the index just after the closing quote. */
 function endOfJsonString(text: string, i: number): number {
-  i++
-  while (i < text.length) {
-    const code = text.charCodeAt(i)
-    if (code === 0x5c /* \ */) i += 2
-    else if (code === 0x22 /* " */) return i + 1
-    else i++
+  let quote = text.indexOf('"', i + 1)
+  while (quote >= 0) {
+    // The quote closes the string unless an odd number of backslashes escapes it.
+    let backslashes = 0
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++
+    if (backslashes % 2 === 0) return quote + 1
+    quote = text.indexOf('"', quote + 1)
   }
-  return i
+  return text.length
 }
 
 /** `i` is at the first character of a value; returns the index just after it. */
@@ -434,12 +436,13 @@ export function parseProducerJsonLine(
       return fail(`unknown field "${name}" (expected ${PRODUCER_JSON_FIELDS.join(', ')})`)
     }
   }
-  const spans = jsonObjectMemberSpans(line)
-  const raw = (span: TextSpan): string => line.slice(span.start, span.end)
+  let spans: Map<string, TextSpan> | undefined
+  const span = (name: string): TextSpan => (spans ??= jsonObjectMemberSpans(line)).get(name)!
+  const raw = (at: TextSpan): string => line.slice(at.start, at.end)
 
   let key: Buffer | null = null
   if (object.key !== undefined && object.key !== null) {
-    const bytes = jsonValueToBytes(object.key, raw(spans.get('key')!))
+    const bytes = jsonValueToBytes(object.key, () => raw(span('key')))
     if (!bytes.ok) return fail(`field "key": ${bytes.error}`)
     key = bytes.bytes
   }
@@ -447,7 +450,7 @@ export function parseProducerJsonLine(
   if (!('value' in object)) return fail('field "value" is missing (use "value": null for a tombstone)')
   let value: Buffer | null = null
   if (object.value !== null) {
-    const bytes = jsonValueToBytes(object.value, raw(spans.get('value')!))
+    const bytes = jsonValueToBytes(object.value, () => raw(span('value')))
     if (!bytes.ok) return fail(`field "value": ${bytes.error}`)
     value = bytes.bytes
   }
@@ -457,20 +460,19 @@ export function parseProducerJsonLine(
     if (typeof object.headers !== 'object' || Array.isArray(object.headers)) {
       return fail(`field "headers" must be an object of name → value, got ${describeJson(object.headers)}`)
     }
-    const headersSpan = spans.get('headers')!
-    const headerSpans = jsonObjectMemberSpans(line, headersSpan.start)
+    let headerSpans: Map<string, TextSpan> | undefined
+    const headerSpan = (name: string): TextSpan => (headerSpans ??= jsonObjectMemberSpans(line, span('headers').start)).get(name)!
     for (const [name, headerValue] of Object.entries(object.headers as Record<string, unknown>)) {
-      const span = headerSpans.get(name)!
-      let items = [{item: headerValue, span}]
-      if (Array.isArray(headerValue)) {
-        const elementSpans = jsonArrayElementSpans(line, span.start)
-        items = headerValue.map((item, index) => ({item, span: elementSpans[index]}))
-      }
-      for (const {item, span: itemSpan} of items) {
+      // A repeated header is an array of values; find each element's source text only if needed.
+      const items = Array.isArray(headerValue) ? headerValue : [headerValue]
+      const itemText = Array.isArray(headerValue)
+        ? (index: number) => raw(jsonArrayElementSpans(line, headerSpan(name).start)[index])
+        : () => raw(headerSpan(name))
+      for (const [index, item] of items.entries()) {
         if (item === null || Array.isArray(item)) {
           return fail(`field "headers.${name}": a header value must be a string, a JSON value or {"base64": ...}, got ${describeJson(item)}`)
         }
-        const bytes = jsonValueToBytes(item, raw(itemSpan))
+        const bytes = jsonValueToBytes(item, () => itemText(index))
         if (!bytes.ok) return fail(`field "headers.${name}": ${bytes.error}`)
         appendHeader(headers, name, bytes.bytes)
       }
@@ -487,12 +489,9 @@ export function parseProducerJsonLine(
   }
   if (object.timestamp !== undefined && object.timestamp !== null) {
     const t = object.timestamp
-    // Raw text, so a 13-digit number is kept exactly whatever its JSON spelling.
-    const text = typeof t === 'number' ? raw(spans.get('timestamp')!) : t
-    if (typeof text !== 'string' || !/^\d+$/.test(text)) {
-      return fail(`field "timestamp" must be epoch milliseconds (a non-negative integer), got ${describeJson(t)}`)
-    }
-    message.timestamp = String(BigInt(text))
+    const valid = typeof t === 'number' ? Number.isSafeInteger(t) && t >= 0 : typeof t === 'string' && /^\d+$/.test(t)
+    if (!valid) return fail(`field "timestamp" must be epoch milliseconds (a non-negative integer), got ${describeJson(t)}`)
+    message.timestamp = String(BigInt(t as number | string))
   }
   return {ok: true, message}
 }

@@ -303,11 +303,12 @@ function readEnvelope(value: Buffer | null): Envelope | string {
   if (typeof fields.original_topic !== 'string' || fields.original_topic === '') {
     return 'value is a JSON object without an original_topic string'
   }
-  const spans: Map<string, TextSpan> = jsonObjectMemberSpans(text)
+  // Scanned only when a field needs its source text (numbers, embedded JSON).
+  let spans: Map<string, TextSpan> | undefined
   return {
     fields,
     raw: (name) => {
-      const span = spans.get(name)!
+      const span = (spans ??= jsonObjectMemberSpans(text)).get(name)!
       return text.slice(span.start, span.end)
     },
   }
@@ -326,7 +327,7 @@ function envelopeInteger(envelope: Envelope, name: string): bigint | undefined {
 function envelopeBytes(envelope: Envelope, name: string): Buffer | null {
   const value = envelope.fields[name]
   if (value === null) return null
-  const bytes = jsonValueToBytes(value, envelope.raw(name))
+  const bytes = jsonValueToBytes(value, () => envelope.raw(name))
   if (!bytes.ok) throw new Undecodable(`field ${name}: ${bytes.error}`)
   return bytes.bytes
 }

@@ -212,6 +212,12 @@ describe('parseProducerJsonLine', () => {
     ['partition', '{"value": "v", "partition": 2}', {key: null, value: text('v'), partition: 2}],
     ['timestamp number', '{"value": "v", "timestamp": 1729333800123}', {key: null, value: text('v'), timestamp: '1729333800123'}],
     ['timestamp string', '{"value": "v", "timestamp": "1729333800123"}', {key: null, value: text('v'), timestamp: '1729333800123'}],
+    ['timestamp in exponent form', '{"value": "v", "timestamp": 1.5e12}', {key: null, value: text('v'), timestamp: '1500000000000'}],
+    [
+      'repeated header with JSON values',
+      '{"value": "v", "headers": {"h": [ {"a": 1.50}, "s", {"base64": "AA=="} ]}}',
+      {key: null, value: text('v'), headers: {h: [text('{"a":1.50}'), text('s'), bytes(0)]}},
+    ],
     ['null headers/partition/timestamp are absent', '{"value": "v", "headers": null, "partition": null, "timestamp": null}', {key: null, value: text('v')}],
     ['topic and offset from consume -o json are ignored', '{"topic": "t", "offset": 9, "value": "v"}', {key: null, value: text('v')}],
     ['surrounding whitespace', '  {"value": "v"}  ', {key: null, value: text('v')}],
@@ -238,7 +244,8 @@ describe('parseProducerJsonLine', () => {
     ['{"value": "v", "partition": 2147483648}', 'field "partition"'],
     ['{"value": "v", "timestamp": "yesterday"}', 'line 7: field "timestamp" must be epoch milliseconds'],
     ['{"value": "v", "timestamp": -5}', 'field "timestamp"'],
-    ['{"value": "v", "timestamp": 1.5e12}', 'field "timestamp"'],
+    ['{"value": "v", "timestamp": 1729333800123.5}', 'field "timestamp"'],
+    ['{"value": "v", "timestamp": 9007199254740993}', 'field "timestamp"'],
     ['{"value": "v", "headers": ["a=b"]}', 'line 7: field "headers" must be an object of name → value, got an array'],
     ['{"value": "v", "headers": "a=b"}', 'field "headers" must be an object'],
     ['{"value": "v", "headers": {"h": null}}', 'line 7: field "headers.h": a header value must be a string'],
@@ -297,5 +304,8 @@ describe('lossless JSON text helpers', () => {
     ['"  spaced  "', '"  spaced  "'],
     ['{"q": "a\\" b", "n": 1.000}', '{"q":"a\\" b","n":1.000}'],
     ['\n[\ttrue,\r\nnull ]\n', '[true,null]'],
+    // The text is {"a": "x\\", "b": [ 1 ]}: an escaped backslash, then the closing quote.
+    ['{"a": "x\\\\", "b": [ 1 ]}', '{"a":"x\\\\","b":[1]}'],
+    ['["\\\\\\"", 2]', '["\\\\\\"",2]'],
   ])('compactJson(%j)', (input, expected) => expect(compactJson(input)).toBe(expected))
 })
