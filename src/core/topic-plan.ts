@@ -197,7 +197,7 @@ export function planTopicChanges(desired: NormalisedSpec, live: LiveClusterState
     }
     if (replication !== undefined) changes.push(replication)
 
-    const isrProblem = insyncReplicasProblem(topic, liveTopic)
+    const isrProblem = replication === undefined ? undefined : insyncReplicasProblem(topic, liveTopic)
     if (isrProblem !== undefined) topicFail(isrProblem)
 
     const config = planConfig(topic, liveTopic)
@@ -329,7 +329,8 @@ function planReplication(topic: DesiredTopic, live: LiveTopic, placement: Replic
 /**
  * min.insync.replicas above the replication factor makes acks=all writes impossible. Lint sees
  * declared values; only the plan sees one inherited from the broker (e.g. RF 3 → 1 on a cluster
- * whose brokers set min.insync.replicas=2).
+ * whose brokers set min.insync.replicas=2). Checked when the plan changes the replication
+ * factor: a topic already in that state is not made worse by an unrelated change.
  */
 function insyncReplicasProblem(topic: DesiredTopic, live: LiveTopic): string | undefined {
   if (topic.config['min.insync.replicas'] !== undefined) return undefined // lint's job
