@@ -36,7 +36,7 @@ export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
       created = false
     }
     const result = {...topic, created}
-    this.render(result, (r) => (r.created ? `created topic ${r.name} (${r.partitions} partitions, RF ${r.replicationFactor})` : `topic ${r.name} already exists`))
+    this.render(result, (r) => (r.created ? `created topic ${r.name} (${r.partitions} partition${r.partitions === 1 ? '' : 's'}, RF ${r.replicationFactor})` : `topic ${r.name} already exists`))
     return result
   }
 }
