@@ -24,7 +24,7 @@ export function formatProblem(problem: Problem): string {
 /** In file order, errors before warnings at the same place; stable for equal positions. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   const rank = (p: Problem) => (p.severity === 'error' ? 0 : 1)
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || rank(a) - rank(b))
+  return [...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col || rank(a) - rank(b))
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {

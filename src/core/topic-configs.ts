@@ -27,7 +27,7 @@ export interface TopicConfigDef {
   bounds?: readonly [number, number]
   /** For string: the accepted values (matched case-insensitively, normalised to this spelling). */
   allowed?: readonly string[]
-  /** For list: each item must match; `items` names the expected form in messages. */
+  /** For list: each item must match `pattern`; `describe` names the expected form in messages. */
   item?: {pattern: RegExp; describe: string}
   /** For list: whether the order means nothing (then items are sorted so any order compares equal). */
   unordered?: boolean
@@ -195,7 +195,7 @@ function normaliseInteger(
 ): NormaliseResult {
   let value: bigint | undefined
   if (typeof raw === 'number') {
-    if (!Number.isInteger(raw)) return fail(`${raw} is not ${expected}: it must be a whole number`)
+    if (!Number.isInteger(raw)) return fail(`${raw} is not a whole number`)
     if (!Number.isSafeInteger(raw)) return fail(`${raw} is too large to be read exactly; quote it`)
     value = BigInt(raw)
   } else if (typeof raw === 'string') {
@@ -216,8 +216,8 @@ function normaliseInteger(
 
 function describeRanges(def: TopicConfigDef, ranges: ReadonlyArray<readonly [bigint, bigint]>, value: bigint): string {
   const show = (n: bigint) => {
-    const human = n <= 0n ? '' : def.kind === 'size' ? formatSize(Number(n)) : def.kind === 'duration' ? formatDuration(Number(n)) : ''
-    return human === '' || /^\d+(ms)?$/.test(human) ? n.toString() : `${n} (${human})`
+    const human = humaneConfigValue(def.name, n.toString())
+    return typeof human === 'string' && human !== n.toString() ? `${n} (${human})` : n.toString()
   }
   if (ranges.length === 1) {
     const [min, max] = ranges[0]
@@ -273,7 +273,7 @@ function normaliseList(def: TopicConfigDef, raw: unknown): NormaliseResult {
 
 /**
  * The friendliest exact way to write a normalised value back into YAML: durations and sizes in
- * human units when exact (604800000 → "1w", 1073741824 → "1GiB"), numbers and booleans as YAML
+ * human units when exact (604800000 → "7d", 1073741824 → "1GiB"), numbers and booleans as YAML
  * scalars, and integers beyond JS precision as their digits.
  */
 export function humaneConfigValue(name: string, value: string): string | number | boolean {
@@ -284,7 +284,8 @@ export function humaneConfigValue(name: string, value: string): string | number 
   switch (def.kind) {
     case 'duration': {
       if (!exactInteger) return value
-      const human = asNumber > 0 ? formatDuration(asNumber) : ''
+      // Retention is spoken of in days (7d, 14d), so weeks are written as days.
+      const human = asNumber > 0 ? formatDuration(asNumber).replace(/^(\d+)w$/, (_, weeks: string) => `${Number(weeks) * 7}d`) : ''
       return human === '' || human.endsWith('ms') ? asNumber : human
     }
     case 'size': {

@@ -6,14 +6,24 @@
  * A config the topic does not declare is judged by Kafka's default, because that is what a
  * broker without overrides applies (a broker-level override is only visible to `plan`).
  */
-import {sortProblems, type Problem, type Severity} from './problem.js'
-import {topicConfigDef} from './topic-configs.js'
-import type {DesiredTopic, NormalisedSpec, PolicySeverity} from './topics-spec.js'
+import {hasErrors, sortProblems, type Problem, type Severity} from './problem.js'
+import {humaneConfigValue, topicConfigDef} from './topic-configs.js'
+import {parseTopicsSpec, type DesiredTopic, type NormalisedSpec, type ParseResult, type PolicySeverity} from './topics-spec.js'
 import {DEFAULT_NAMING_PATTERN} from './topics-schema.js'
-import {formatDuration, formatSize} from './units.js'
 
 /** Kafka's default max.message.bytes; the seeds advise against messages over 1 MB. */
 const LARGE_MESSAGE_BYTES = 1_048_588
+
+/**
+ * What `topics lint` reports and what `plan` must pass first: parse problems, then (for a file
+ * that parses) the lint problems, in file order. The spec is undefined when any is an error.
+ */
+export function lintTopicsFile(text: string, file: string, options: {env?: string} = {}): ParseResult {
+  const parsed = parseTopicsSpec(text, file, options)
+  if (parsed.spec === undefined) return parsed
+  const problems = sortProblems([...parsed.problems, ...lintTopicsSpec(parsed.spec)])
+  return {spec: hasErrors(problems) ? undefined : parsed.spec, problems}
+}
 
 export function lintTopicsSpec(spec: NormalisedSpec): Problem[] {
   const naming = new RegExp(spec.policy.naming.pattern)
@@ -50,7 +60,8 @@ function declaredOrDefault(topic: DesiredTopic, name: string): string {
 
 const deletesOldSegments = (topic: DesiredTopic) => effective(topic, 'cleanup.policy').split(',').includes('delete')
 
-const humanMs = (ms: number) => (ms > 0 ? formatDuration(ms) : String(ms))
+/** As topics.yaml would write it: 7d, 1GiB. */
+const human = (config: string, value: number) => String(humaneConfigValue(config, String(value)))
 
 function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, naming: RegExp): Finding[] {
   const {policy} = spec
@@ -79,7 +90,7 @@ function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, naming: RegEx
   if (deletesOldSegments(topic) && retentionMs >= 0 && retentionMs < minRetentionMs) {
     findings.push({
       severity: policy.minRetentionMs.severity,
-      message: `retention.ms ${humanMs(retentionMs)} is below the policy minimum ${humanMs(minRetentionMs)}: a consumer down longer than that misses messages`,
+      message: `retention.ms ${human('retention.ms', retentionMs)} is below the policy minimum ${human('retention.ms', minRetentionMs)}: a consumer down longer than that misses messages`,
     })
   }
   const maxPartitions = policy.maxPartitions.value
@@ -115,7 +126,7 @@ function builtInFindings(topic: DesiredTopic): Finding[] {
 
   const maxMessageBytes = Number(effective(topic, 'max.message.bytes'))
   if (maxMessageBytes > LARGE_MESSAGE_BYTES) {
-    findings.push({severity: 'warning', message: `max.message.bytes ${formatSize(maxMessageBytes)} allows messages over 1 MB: large messages slow brokers and consumers (store the payload elsewhere and send a reference), and consumers' fetch sizes must match`})
+    findings.push({severity: 'warning', message: `max.message.bytes ${human('max.message.bytes', maxMessageBytes)} allows messages over 1 MB: large messages slow brokers and consumers (store the payload elsewhere and send a reference), and consumers' fetch sizes must match`})
   }
 
   if (effective(topic, 'unclean.leader.election.enable') === 'true') {

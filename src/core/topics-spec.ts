@@ -334,10 +334,11 @@ function readPolicyLayer(reader: DocumentReader, raw: unknown, path: Path): Poli
   if (isRecord(raw.minRetention)) {
     const value = raw.minRetention.value
     const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined
-    if (value !== undefined && (ms === undefined || !Number.isSafeInteger(ms) || ms < 0)) {
+    const valid = ms !== undefined && Number.isSafeInteger(ms) && ms >= 0
+    if (value !== undefined && !valid) {
       reader.report('error', [...path, 'minRetention', 'value'], problem('minRetention.value', `${JSON.stringify(value)} is not a duration (e.g. 1d, 12h or milliseconds)`))
     }
-    layer.minRetentionMs = {...severityOf(raw.minRetention), ...(ms !== undefined && ms >= 0 ? {value: ms} : {})}
+    layer.minRetentionMs = {...severityOf(raw.minRetention), ...(valid ? {value: ms} : {})}
   }
   return layer
 }
@@ -364,7 +365,7 @@ function clusterOf(raw: unknown, path: Path): {id: string; path: Path} | undefin
     : undefined
 }
 
-function buildSpec(reader: DocumentReader, data: unknown, env: string | undefined): NormalisedSpec | undefined {
+function buildSpec(reader: DocumentReader, data: unknown, env: string | undefined): NormalisedSpec {
   const root = isRecord(data) ? data : {}
 
   const defaults = readLayer(reader, root.defaults, ['defaults'], 'defaults')
@@ -428,7 +429,7 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
     }
     const merged = Object.assign({}, ...layers.map((l) => l.config)) as Record<string, string | null>
     const config = Object.fromEntries(
-      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== null).sort(([a], [b]) => a.localeCompare(b)),
+      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== null).sort(([a], [b]) => (a < b ? -1 : 1)),
     )
     if (isCount(partitions) && isCount(replicationFactor)) {
       topics.push({name, partitions, replicationFactor, config, location: reader.locate(path)})

@@ -75,7 +75,7 @@ topics:
       max.message.bytes: 1000000
       min.insync.replicas: 2
       retention.bytes: 1GiB
-      retention.ms: 1w
+      retention.ms: 7d
       segment.ms: 90m
   - name: orders.refund.issued
     partitions: 6

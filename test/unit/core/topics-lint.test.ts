@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {formatProblem} from '../../../src/core/problem.js'
-import {lintTopicsSpec} from '../../../src/core/topics-lint.js'
+import {lintTopicsFile, lintTopicsSpec} from '../../../src/core/topics-lint.js'
 import {parseTopicsSpec} from '../../../src/core/topics-spec.js'
 
 /**
@@ -116,5 +116,26 @@ describe('lint: built-in checks from the seeds, whatever the policy says', () =>
     expect(lintTopicsSpec(spec!).map((p) => `${p.line}:${p.col} ${p.message.split(':')[0]}`)).toEqual([
       '4:5 topic "a.b.c"', '5:5 topic "bad"', '5:5 topic "bad"', '7:5 topic "worse"', '7:5 topic "worse"',
     ])
+  })
+})
+
+describe('lintTopicsFile: parse, then lint', () => {
+  const file = 'version: 1\ndefaults: {partitions: 3, replicationFactor: 3, config: {min.insync.replicas: 2}}\npolicy: {naming: {severity: error}}\ntopics:\n'
+  it('keeps the spec when there are only warnings', () => {
+    const {spec, problems} = lintTopicsFile(`${file}  - name: a.b.c\n    config: {retention.ms: 1h}\n`, 't.yaml')
+    expect(problems.map(formatProblem)).toEqual(['t.yaml:5:5: warning: topic "a.b.c": retention.ms 1h is below the policy minimum 1d: a consumer down longer than that misses messages'])
+    expect(spec?.topics.map((t) => t.name)).toEqual(['a.b.c'])
+  })
+
+  it('drops the spec when a lint rule is an error', () => {
+    const {spec, problems} = lintTopicsFile(`${file}  - name: Orders\n`, 't.yaml')
+    expect(problems.map((p) => p.severity)).toEqual(['error'])
+    expect(spec).toBeUndefined()
+  })
+
+  it('reports parse problems alone when the file does not parse', () => {
+    const {spec, problems} = lintTopicsFile(`${file}  - name: Orders\n    partitions: 0\n`, 't.yaml')
+    expect(problems.map(formatProblem)).toEqual(['t.yaml:6:17: topic "Orders": partitions must be at least 1 (got 0)'])
+    expect(spec).toBeUndefined()
   })
 })
