@@ -9,13 +9,15 @@ import {join} from 'node:path'
 
 import type {TestProject} from 'vitest/node'
 
-import {ensureKafkaInstall, findFreeBasePort, startLocalCluster, stopLocalCluster} from '../src/local/harness.js'
+import {ensureKafkaInstall, findFreeBasePort, startLocalCluster, stopLocalCluster, type SecureListener} from '../src/local/harness.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBootstrap: string
     kafka3Bootstrap: string
     kafka3StateDir: string
+    /** SASL_SSL (SCRAM-SHA-512, self-signed CA) listener of a test cluster. */
+    kafkaSecure: SecureListener
   }
 }
 
@@ -26,15 +28,15 @@ export default async function setup(project: TestProject) {
   const startOne = async (nodes: number) => {
     const stateDir = mkdtempSync(join(tmpdir(), `kafkit-test-${nodes}n-`))
     started.push(stateDir)
-    const cluster = await startLocalCluster({nodes, port: await findFreeBasePort(nodes), stateDir, log})
-    log(`${nodes}-node cluster ready at ${cluster.bootstrap}`)
+    // The single node also serves SASL_SSL for the security tests (no extra JVM).
+    const cluster = await startLocalCluster({nodes, port: await findFreeBasePort(nodes), stateDir, log, secure: nodes === 1})
+    log(`${nodes}-node cluster ready at ${cluster.bootstrap}${cluster.secure ? `, SASL_SSL at ${cluster.secure.bootstrap}` : ''}`)
     return cluster
   }
-  const [single, triple] = await Promise.all([
-    process.env.KAFKA_BOOTSTRAP_SERVERS ? undefined : startOne(1),
-    process.env.KAFKA3_BOOTSTRAP_SERVERS ? undefined : startOne(3),
-  ])
-  project.provide('kafkaBootstrap', process.env.KAFKA_BOOTSTRAP_SERVERS ?? single!.bootstrap)
+  // With an external KAFKA_BOOTSTRAP_SERVERS a small secure node is still started for the TLS tests.
+  const [single, triple] = await Promise.all([startOne(1), process.env.KAFKA3_BOOTSTRAP_SERVERS ? undefined : startOne(3)])
+  project.provide('kafkaSecure', single.secure!)
+  project.provide('kafkaBootstrap', process.env.KAFKA_BOOTSTRAP_SERVERS ?? single.bootstrap)
   project.provide('kafka3Bootstrap', process.env.KAFKA3_BOOTSTRAP_SERVERS ?? triple!.bootstrap)
   project.provide('kafka3StateDir', triple?.stateDir ?? '')
   return async () => {

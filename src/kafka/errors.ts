@@ -68,7 +68,8 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
       return new KafkitError(`cannot reach Kafka at ${brokers} (${cause})`, {code: 'UNREACHABLE', cause: error})
     }
     if (e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED') {
-      return new KafkitError(`authentication failed at ${brokers}: ${stripPrefix(e.message)}`, {code: 'AUTH', cause: error})
+      const detail = /invalid credentials/i.test(e.message) ? 'wrong user name or password' : stripPrefix(e.message)
+      return new KafkitError(`authentication failed at ${brokers}: ${detail}`, {code: 'AUTH', cause: error})
     }
     if (typeof e?.type === 'string' && PROTOCOL_MESSAGES[e.type]) {
       return new KafkitError(PROTOCOL_MESSAGES[e.type], {code: e.type, cause: error})
@@ -86,5 +87,5 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
 }
 
 function stripPrefix(message: string): string {
-  return message.replace(/^(SASL \w+ authentication failed: )/, '').split('\n')[0]
+  return message.replace(/^SASL [\w ]+ authentication failed: /, '').split('\n')[0]
 }

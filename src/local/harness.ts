@@ -176,6 +176,17 @@ export interface LocalNode {
   logFile: string
 }
 
+export interface SecureListener {
+  /** SASL_SSL listener(s), one per node. */
+  bootstrap: string
+  /** The self-signed CA that signed the brokers' certificate (PEM). */
+  caFile: string
+  mechanism: 'scram-sha-512'
+  username: string
+  /** A throwaway credential for a local test cluster; never a real secret. */
+  password: string
+}
+
 export interface LocalCluster {
   version: string
   clusterId: string
@@ -183,6 +194,7 @@ export interface LocalCluster {
   stateDir: string
   nodes: LocalNode[]
   startedAt: string
+  secure?: SecureListener
 }
 
 export function defaultStateDir(): string {
@@ -239,19 +251,62 @@ function kraftClusterId(): string {
   return randomBytes(16).toString('base64url')
 }
 
-function nodeProperties(n: {nodeId: number; port: number; controllerPort: number; logDir: string}, voters: string, nodes: number): string {
+/** Client port of node n's SASL_SSL listener (when --secure). */
+const SECURE_PORT_OFFSET = 200
+
+/**
+ * A self-signed CA and a broker certificate for 127.0.0.1/localhost, made with openssl, as PEM
+ * files Kafka reads directly (ssl.keystore.type=PEM): no keytool, no JKS.
+ */
+function makeTlsFiles(dir: string): {caFile: string; keystoreFile: string} {
+  if (!which('openssl')) throw new KafkitError('openssl not found: kafkit local --secure makes its certificates with openssl')
+  mkdirSync(dir, {recursive: true})
+  const run = (args: string[]) => {
+    const res = spawnSync('openssl', args, {cwd: dir, encoding: 'utf8'})
+    if (res.status !== 0) throw new KafkitError(`openssl ${args[0]} failed: ${(res.stderr || '').trim().split('\n')[0]}`)
+  }
+  writeFileSync(join(dir, 'broker.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=kafkit-local-ca', '-keyout', 'ca.key', '-out', 'ca.pem'])
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'broker.key', '-out', 'broker.csr'])
+  run(['x509', '-req', '-in', 'broker.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'broker.ext', '-out', 'broker.pem'])
+  // Kafka's PEM keystore wants the PKCS#8 key followed by the certificate chain in one file.
+  run(['pkcs8', '-topk8', '-nocrypt', '-in', 'broker.key', '-out', 'broker.pk8'])
+  const keystoreFile = join(dir, 'broker-keystore.pem')
+  writeFileSync(keystoreFile, readFileSync(join(dir, 'broker.pk8'), 'utf8') + readFileSync(join(dir, 'broker.pem'), 'utf8') + readFileSync(join(dir, 'ca.pem'), 'utf8'))
+  return {caFile: join(dir, 'ca.pem'), keystoreFile}
+}
+
+function nodeProperties(
+  n: {nodeId: number; port: number; controllerPort: number; logDir: string},
+  voters: string,
+  nodes: number,
+  tls?: {keystoreFile: string},
+): string {
   const rf = nodes >= 3 ? 3 : 1
   const minIsr = nodes >= 3 ? 2 : 1
+  const securePort = n.port + SECURE_PORT_OFFSET
+  const secure = tls
+    ? {
+        listeners: `,SASL_SSL://127.0.0.1:${securePort}`,
+        map: ',SASL_SSL:SASL_SSL',
+        extra: `sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PEM
+ssl.keystore.location=${tls.keystoreFile}
+ssl.client.auth=none
+`,
+      }
+    : {listeners: '', map: '', extra: ''}
   return `# written by kafkit local
 process.roles=broker,controller
 node.id=${n.nodeId}
 controller.quorum.voters=${voters}
-listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${n.port}
+listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}${secure.listeners}
+advertised.listeners=PLAINTEXT://127.0.0.1:${n.port}${secure.listeners}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=${n.logDir}
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secure.map}
+${secure.extra}log.dirs=${n.logDir}
 num.partitions=1
 default.replication.factor=1
 # a typo in a topic name must be an error, not a new topic
@@ -277,6 +332,8 @@ export interface StartOptions {
   version?: string
   timeoutMs?: number
   log?: Log
+  /** Also open a SASL_SSL listener (SCRAM-SHA-512 user created at format time, self-signed CA). */
+  secure?: boolean
 }
 
 /**
@@ -304,7 +361,7 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
     logDir: join(stateDir, `node-${i + 1}`, 'data'),
   }))
   for (const n of layout) {
-    for (const p of [n.port, n.controllerPort]) {
+    for (const p of [n.port, n.controllerPort, ...(opts.secure ? [n.port + SECURE_PORT_OFFSET] : [])]) {
       if (!(await portIsFree(p))) throw new KafkitError(`port ${p} on 127.0.0.1 is in use`, {hint: 'choose another with --port'})
     }
   }
@@ -312,14 +369,26 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
   mkdirSync(stateDir, {recursive: true})
   const voters = layout.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',')
   const clusterId = kraftClusterId()
+  const tls = opts.secure ? makeTlsFiles(join(stateDir, 'tls')) : undefined
+  const secure: SecureListener | undefined = tls
+    ? {
+        bootstrap: layout.map((n) => `127.0.0.1:${n.port + SECURE_PORT_OFFSET}`).join(','),
+        caFile: tls.caFile,
+        mechanism: 'scram-sha-512',
+        username: 'kafkit',
+        password: randomBytes(12).toString('hex'),
+      }
+    : undefined
   const started: LocalNode[] = []
   try {
     for (const n of layout) {
       const nodeDir = join(stateDir, `node-${n.nodeId}`)
       mkdirSync(n.logDir, {recursive: true})
       const propsFile = join(nodeDir, 'server.properties')
-      writeFileSync(propsFile, nodeProperties(n, voters, nodes))
-      const fmt = spawnSync('java', javaArgs(install, '256m', KafkaToolClass.storage, ['format', '-t', clusterId, '-c', propsFile]), {
+      writeFileSync(propsFile, nodeProperties(n, voters, nodes, tls))
+      // SCRAM users in KRaft are created by Kafka's own storage tool when formatting.
+      const scram = secure ? ['--add-scram', `SCRAM-SHA-512=[name=${secure.username},password=${secure.password}]`] : []
+      const fmt = spawnSync('java', javaArgs(install, '256m', KafkaToolClass.storage, ['format', '-t', clusterId, '-c', propsFile, ...scram]), {
         encoding: 'utf8',
       })
       if (fmt.status !== 0) {
@@ -342,6 +411,7 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
       stateDir,
       nodes: started,
       startedAt: new Date().toISOString(),
+      secure,
     }
     writeFileSync(stateFile(stateDir), JSON.stringify(cluster, null, 2))
     log(`starting ${nodes} node(s), Kafka ${install.version}, cluster id ${clusterId} ...`)

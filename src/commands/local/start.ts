@@ -16,6 +16,7 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
     port: Flags.integer({description: 'first client port', default: 9092}),
     'state-dir': Flags.string({description: 'where data, logs and pids live', default: defaultStateDir()}),
     timeout: Flags.string({description: 'how long to wait for the cluster to answer', default: '120s'}),
+    secure: Flags.boolean({description: 'also open a SASL_SSL listener on PORT+200 (SCRAM-SHA-512 user, self-signed CA)'}),
   }
 
   async run(): Promise<LocalCluster> {
@@ -24,6 +25,7 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
       port: this.flags.port,
       stateDir: this.flags['state-dir'],
       timeoutMs: parseTimeoutFlag(this.flags.timeout),
+      secure: this.flags.secure,
       log: (line) => process.stderr.write(`${line}\n`),
     })
     this.render(cluster, (c) =>
@@ -37,6 +39,14 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
         ]),
         '',
         `export KAFKA_BOOTSTRAP_SERVERS=${c.bootstrap}`,
+        ...(c.secure
+          ? [
+              '',
+              `SASL_SSL listener: ${c.secure.bootstrap} (CA ${c.secure.caFile}, SCRAM-SHA-512 user ${c.secure.username}, password in ${c.stateDir}/cluster.json)`,
+              'a context for it (kafkit context list):',
+              `  secure: {brokers: [${c.secure.bootstrap}], tls: {ca: ${c.secure.caFile}}, sasl: {mechanism: scram-sha-512, username: ${c.secure.username}, passwordEnv: KAFKA_PASSWORD}}`,
+            ]
+          : []),
       ].join('\n'),
     )
     return cluster
