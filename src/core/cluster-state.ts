@@ -47,8 +47,26 @@ export function isInternalTopic(name: string): boolean {
   return name.startsWith('_')
 }
 
-export function replicationFactorOf(topic: Pick<LiveTopic, 'partitions'>): number {
-  return topic.partitions.reduce((max, p) => Math.max(max, p.replicas.length), 0)
+/** Internal topics and names starting with '_' (__consumer_offsets, _schemas): never touched. */
+export function isProtectedTopic(topic: Pick<LiveTopic, 'name' | 'internal'>): boolean {
+  return topic.internal || isInternalTopic(topic.name)
+}
+
+/** The most frequent value; ties go to the smaller one; 0 for none. */
+export function mostCommon(values: readonly number[]): number {
+  const counts = new Map<number, number>()
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
+  let best = 0
+  let bestCount = 0
+  for (const [value, count] of [...counts].sort(([a], [b]) => a - b)) {
+    if (count > bestCount) [best, bestCount] = [value, count]
+  }
+  return best
+}
+
+/** The replica count most partitions have (partitions can differ after an interrupted reassignment). */
+export function liveReplicationFactor(topic: Pick<LiveTopic, 'partitions'>): number {
+  return mostCommon(topic.partitions.map((p) => p.replicas.length))
 }
 
 /** Configs set on the topic itself (what `kafka-configs --describe` lists as overrides). */

@@ -11,50 +11,10 @@
  * - live topics not declared are "unmanaged" and left alone, unless pruning, and then only under
  *   managed.prefixes; internal topics and names starting with '_' are never touched.
  */
+import {isProtectedTopic, liveReplicationFactor, type ConfigSource, type LiveBroker, type LiveClusterState, type LiveTopic} from './cluster-state.js'
 import type {Problem} from './problem.js'
 import {comparableConfigValue, REMOVED_TOPIC_CONFIGS, topicConfigDef} from './topic-configs.js'
 import type {DesiredTopic, NormalisedSpec} from './topics-spec.js'
-
-// ---------------------------------------------------------------------------------------------
-// Live state, as the Kafka adapter reads it (metadata + describeConfigs with every entry).
-
-export type ConfigSource = 'topic' | 'dynamic-broker' | 'dynamic-default-broker' | 'static-broker' | 'default' | 'unknown'
-
-export interface LiveConfigEntry {
-  value: string | null
-  source: ConfigSource
-  readOnly?: boolean
-  sensitive?: boolean
-}
-
-export interface LivePartition {
-  partition: number
-  /** -1 when the partition has no leader. */
-  leader: number
-  replicas: number[]
-  isr: number[]
-}
-
-export interface LiveTopic {
-  name: string
-  internal: boolean
-  partitions: LivePartition[]
-  /** Every config describeConfigs returned, so effective values are known, not only overrides. */
-  configs: Record<string, LiveConfigEntry>
-}
-
-export interface LiveBroker {
-  nodeId: number
-  host: string
-  port: number
-  rack?: string
-}
-
-export interface LiveClusterState {
-  clusterId: string
-  brokers: LiveBroker[]
-  topics: LiveTopic[]
-}
 
 // ---------------------------------------------------------------------------------------------
 // The plan.
@@ -224,28 +184,6 @@ export function planTopicChanges(desired: NormalisedSpec, live: LiveClusterState
 /** Byte order, not locale order, so the plan is the same on every machine. */
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** Internal topics and names starting with '_' (__consumer_offsets, _schemas): never touched. */
-export function isProtectedTopic(topic: LiveTopic): boolean {
-  return topic.internal || topic.name.startsWith('_')
-}
-
-/** The most frequent value; ties go to the smaller one; 0 for none. */
-export function mostCommon(values: readonly number[]): number {
-  const counts = new Map<number, number>()
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
-  let best = 0
-  let bestCount = 0
-  for (const [value, count] of [...counts].sort(([a], [b]) => a - b)) {
-    if (count > bestCount) [best, bestCount] = [value, count]
-  }
-  return best
-}
-
-/** The replica count most partitions have (partitions can differ after an interrupted reassignment). */
-export function liveReplicationFactor(topic: LiveTopic): number {
-  return mostCommon(topic.partitions.map((p) => p.replicas.length))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  */
 import {Document, isMap, type YAMLMap} from 'yaml'
 import {humaneConfigValue, topicConfigDef} from './topic-configs.js'
-import {isProtectedTopic, liveReplicationFactor, mostCommon, type LiveClusterState} from './topic-plan.js'
+import {isProtectedTopic, liveReplicationFactor, mostCommon, type LiveClusterState} from './cluster-state.js'
 
 export interface ExportOptions {
   /** Only topics whose name starts with this; it also becomes managed.prefixes. */

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderKeyValues, renderTable} from '../../cli/render.js'
-import {replicationFactorOf, type LivePartition} from '../../core/cluster-state.js'
+import {liveReplicationFactor, type LivePartition} from '../../core/cluster-state.js'
 import {describeTopics} from '../../kafka/topics.js'
 
 export interface TopicDescription {
@@ -28,7 +28,7 @@ export default class TopicsDescribe extends KafkaCommand<typeof TopicsDescribe> 
     const result: TopicDescription = {
       name: topic.name,
       internal: topic.internal,
-      replicationFactor: replicationFactorOf(topic),
+      replicationFactor: liveReplicationFactor(topic),
       partitions: topic.partitions,
       configs: Object.entries(topic.configs)
         .filter(([, e]) => this.flags['all-configs'] || e.source !== 'default')

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/render.js'
-import {replicationFactorOf} from '../../core/cluster-state.js'
+import {liveReplicationFactor} from '../../core/cluster-state.js'
 import {describeTopics} from '../../kafka/topics.js'
 
 export interface TopicListEntry {
@@ -26,7 +26,7 @@ export default class TopicsList extends KafkaCommand<typeof TopicsList> {
     const result = topics
       .filter((t) => this.flags.internal || !t.internal)
       .filter((t) => !this.flags.prefix || t.name.startsWith(this.flags.prefix))
-      .map((t) => ({name: t.name, partitions: t.partitions.length, replicationFactor: replicationFactorOf(t), internal: t.internal}))
+      .map((t) => ({name: t.name, partitions: t.partitions.length, replicationFactor: liveReplicationFactor(t), internal: t.internal}))
     this.render(result, (r) =>
       r.length === 0 ? 'no topics' : renderTable(['TOPIC', 'PARTITIONS', 'RF'], r.map((t) => [t.name, t.partitions, t.replicationFactor])),
     )

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {formatProblem} from '../../../src/core/problem.js'
 import {TOPIC_CONFIGS} from '../../../src/core/topic-configs.js'
-import {planTopicChanges, type ConfigSource, type LiveClusterState, type LiveConfigEntry, type LiveTopic} from '../../../src/core/topic-plan.js'
+import type {ConfigSource, LiveClusterState, LiveConfigEntry, LiveTopic} from '../../../src/core/cluster-state.js'
+import {planTopicChanges} from '../../../src/core/topic-plan.js'
 import {exportTopicsSpec} from '../../../src/core/topics-export.js'
 import {parseTopicsSpec} from '../../../src/core/topics-spec.js'
 

@@ -1,16 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {
-  hasChanges,
-  planTopicChanges,
-  summarisePlan,
-  type ConfigSource,
-  type LiveBroker,
-  type LiveClusterState,
-  type LiveConfigEntry,
-  type LiveTopic,
-  type TopicPlan,
-} from '../../../src/core/topic-plan.js'
+import type {ConfigSource, LiveBroker, LiveClusterState, LiveConfigEntry, LiveTopic} from '../../../src/core/cluster-state.js'
+import {hasChanges, planTopicChanges, summarisePlan, type TopicPlan} from '../../../src/core/topic-plan.js'
 import {TOPIC_CONFIGS} from '../../../src/core/topic-configs.js'
 import {DEFAULT_POLICY, parseTopicsSpec, type DesiredTopic, type NormalisedSpec} from '../../../src/core/topics-spec.js'
 
