@@ -74,6 +74,8 @@ export interface DescribeTopicsOptions {
   names?: string[]
   /** Which configs to fetch: 'all' (every entry with its source), a list of names, or none. */
   configs?: 'all' | string[] | false
+  /** Fetch configs only for the topics this accepts (the others come back with no configs). */
+  configsFor?: (topic: string) => boolean
 }
 
 /**
@@ -117,10 +119,11 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
     .map((t) => ({name: t.name, internal: isInternalTopic(t.name), partitions: toLivePartitions(t), configs: {}}))
     .sort((a, b) => a.name.localeCompare(b.name))
   const configs = opts.configs ?? 'all'
-  if (configs !== false && topics.length > 0) {
+  const withConfigs = opts.configsFor ? topics.filter((t) => opts.configsFor!(t.name)) : topics
+  if (configs !== false && withConfigs.length > 0) {
     const res = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: topics.map((t) => ({
+      resources: withConfigs.map((t) => ({
         type: CONFIG_RESOURCE_TOPIC,
         name: t.name,
         ...(configs === 'all' ? {} : {configNames: configs}),
@@ -143,10 +146,13 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
   return topics
 }
 
-/** Brokers and every topic with all configs: what `topics plan` compares the file against. */
-export async function readClusterState(conn: KafkaConnection, opts: {names?: string[]} = {}): Promise<LiveClusterState> {
-  const cluster = await describeCluster(conn, {racks: false})
-  const topics = await describeTopics(conn, {names: opts.names, configs: 'all'})
+/**
+ * Brokers (with racks) and every topic's partitions, plus every config entry of the topics in
+ * `configsFor`: what `topics plan` compares the file against. A constant number of requests.
+ */
+export async function readClusterState(conn: KafkaConnection, opts: {configsFor?: (topic: string) => boolean} = {}): Promise<LiveClusterState> {
+  const cluster = await describeCluster(conn)
+  const topics = await describeTopics(conn, {configs: 'all', configsFor: opts.configsFor})
   return {clusterId: cluster.clusterId, brokers: cluster.brokers, topics}
 }
 

@@ -1,0 +1,156 @@
+/**
+ * Use cases behind `topics lint | plan | apply | export`: read the file, read the cluster through
+ * the adapter, let the pure core decide, write through the adapter.
+ */
+import {readFileSync} from 'node:fs'
+
+import type {Problem} from '../core/problem.js'
+import {planTopicChanges, summarisePlan, type PlanSummary, type TopicChange, type TopicPlan} from '../core/topic-plan.js'
+import {exportTopicsSpec} from '../core/topics-export.js'
+import {lintTopicsFile} from '../core/topics-lint.js'
+import type {NormalisedSpec} from '../core/topics-spec.js'
+import {KafkitError} from '../errors.js'
+import type {KafkaConnection} from '../kafka/connection.js'
+import {
+  addPartitionsReportingFailures,
+  alterTopicConfigsReportingFailures,
+  createTopicsReportingFailures,
+  deleteTopicsReportingFailures,
+  reassignPartitionsReportingFailures,
+  waitForReassignments,
+  type ReassignmentProgress,
+  type TopicFailure,
+} from '../kafka/topic-changes.js'
+import {readClusterState} from '../kafka/topics.js'
+
+export interface TopicsFile {
+  file: string
+  /** Undefined when any problem is an error. */
+  spec: NormalisedSpec | undefined
+  /** Errors and warnings, in file order. */
+  problems: Problem[]
+}
+
+/** Reads and lints a topics.yaml (offline). A missing or unreadable file is a KafkitError. */
+export function readTopicsFile(file: string, env?: string): TopicsFile {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new KafkitError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, {
+      hint: code === 'ENOENT' ? 'pass the file with -f, or create topics.yaml (kafkit topics export writes one from a cluster)' : undefined,
+    })
+  }
+  return {file, ...lintTopicsFile(text, file, {env})}
+}
+
+export interface TopicsPlanResult {
+  plan: TopicPlan
+  summary: PlanSummary
+}
+
+/** Compares the file with the live cluster: metadata for all topics, configs for declared ones. */
+export async function planTopics(conn: KafkaConnection, spec: NormalisedSpec, opts: {prune: boolean}): Promise<TopicsPlanResult> {
+  const declared = new Set(spec.topics.map((t) => t.name))
+  const live = await readClusterState(conn, {configsFor: (name) => declared.has(name)})
+  const plan = planTopicChanges(spec, live, opts)
+  return {plan, summary: summarisePlan(plan)}
+}
+
+export interface ChangeFailure extends TopicFailure {
+  kind: TopicChange['kind']
+}
+
+export interface ApplyReport {
+  /** Changes that were sent and acknowledged. */
+  applied: {topic: string; kind: TopicChange['kind']}[]
+  failed: ChangeFailure[]
+  /** The plan computed again after applying: what is left (should be nothing). */
+  after: TopicsPlanResult
+}
+
+export interface ApplyProgress {
+  step: TopicChange['kind']
+  message: string
+  reassignment?: ReassignmentProgress
+}
+
+function changesOf<K extends TopicChange['kind']>(plan: TopicPlan, kind: K): Extract<TopicChange, {kind: K}>[] {
+  return plan.changes.filter((c): c is Extract<TopicChange, {kind: K}> => c.kind === kind)
+}
+
+/**
+ * Executes a plan in dependency order (create, add partitions, reassign replicas, configs,
+ * delete), one batched request per step. A failure on one topic does not stop the others; a
+ * topic whose earlier step failed skips its later steps. Ends by planning again.
+ */
+export async function applyTopicPlan(
+  conn: KafkaConnection,
+  spec: NormalisedSpec,
+  plan: TopicPlan,
+  opts: {prune: boolean; reassignmentTimeoutMs: number; onProgress?: (p: ApplyProgress) => void},
+): Promise<ApplyReport> {
+  if (plan.errors.length > 0) throw new KafkitError('the plan has errors; nothing was applied')
+  const applied: ApplyReport['applied'] = []
+  const failed: ChangeFailure[] = []
+  const progress = (step: TopicChange['kind'], message: string, reassignment?: ReassignmentProgress) => opts.onProgress?.({step, message, reassignment})
+  const record = (kind: TopicChange['kind'], topics: string[], failures: TopicFailure[]) => {
+    const failedTopics = new Set(failures.map((f) => f.topic))
+    failed.push(...failures.map((f) => ({...f, kind})))
+    applied.push(...topics.filter((t) => !failedTopics.has(t)).map((topic) => ({topic, kind})))
+  }
+  const notFailed = <T extends {topic: string}>(items: T[]) => items.filter((i) => !failed.some((f) => f.topic === i.topic))
+
+  const creates = changesOf(plan, 'create')
+  if (creates.length > 0) {
+    progress('create', `creating ${creates.length} topic(s)`)
+    const items = creates.map((c) => ({topic: c.topic, partitions: c.partitions, replicationFactor: c.replicationFactor, configs: c.configs}))
+    record('create', creates.map((c) => c.topic), await createTopicsReportingFailures(conn, items))
+  }
+
+  const growths = notFailed(changesOf(plan, 'addPartitions'))
+  if (growths.length > 0) {
+    progress('addPartitions', `adding partitions to ${growths.length} topic(s)`)
+    const items = growths.map((g) => ({topic: g.topic, count: g.to, assignments: g.assignments}))
+    record('addPartitions', growths.map((g) => g.topic), await addPartitionsReportingFailures(conn, items))
+  }
+
+  const moves = notFailed(changesOf(plan, 'replication'))
+  if (moves.length > 0) {
+    const total = moves.reduce((n, m) => n + m.partitions.length, 0)
+    progress('replication', `reassigning ${total} partition(s) of ${moves.length} topic(s)`)
+    const items = moves.map((m) => ({topic: m.topic, partitions: m.partitions.map((p) => ({partition: p.partition, replicas: p.to}))}))
+    const sendFailures = await reassignPartitionsReportingFailures(conn, items)
+    const started = moves.map((m) => m.topic).filter((t) => !sendFailures.some((f) => f.topic === t))
+    const waitFailures = await waitForReassignments(conn, started, total, {
+      timeoutMs: opts.reassignmentTimeoutMs,
+      onProgress: (p) => progress('replication', `reassigning: ${p.total - p.remaining}/${p.total} partitions done`, p),
+    })
+    record('replication', moves.map((m) => m.topic), [...sendFailures, ...waitFailures])
+  }
+
+  const configs = notFailed(changesOf(plan, 'config'))
+  if (configs.length > 0) {
+    progress('config', `changing configs of ${configs.length} topic(s)`)
+    const items = configs.map((c) => ({topic: c.topic, overrides: c.desiredOverrides}))
+    record('config', configs.map((c) => c.topic), await alterTopicConfigsReportingFailures(conn, items))
+  }
+
+  const deletes = changesOf(plan, 'delete')
+  if (deletes.length > 0) {
+    progress('delete', `deleting ${deletes.length} topic(s)`)
+    record('delete', deletes.map((d) => d.topic), await deleteTopicsReportingFailures(conn, deletes.map((d) => d.topic)))
+  }
+
+  const after = await planTopics(conn, spec, {prune: opts.prune})
+  return {applied, failed, after}
+}
+
+/** The live cluster as a topics.yaml (only non-default configs). */
+export async function exportTopics(conn: KafkaConnection, opts: {prefix?: string; schema?: string}): Promise<{yaml: string; topics: number}> {
+  const {prefix} = opts
+  const live = await readClusterState(conn, {configsFor: (name) => prefix === undefined || name.startsWith(prefix)})
+  const yaml = exportTopicsSpec(live, {prefix, schema: opts.schema})
+  return {yaml, topics: live.topics.filter((t) => !t.internal && (prefix === undefined || t.name.startsWith(prefix))).length}
+}

@@ -1,0 +1,24 @@
+import {Flags} from '@oclif/core'
+
+import type {TopicsFile} from '../app/declarative-topics.js'
+import {formatProblem} from '../core/problem.js'
+import {KafkitError} from '../errors.js'
+
+/** -f/--file and --env, shared by topics lint | plan | apply. */
+export const topicsFileFlags = {
+  file: Flags.string({char: 'f', description: 'the topics file', default: 'topics.yaml'}),
+  env: Flags.string({char: 'e', description: 'apply this environments.<name> overlay'}),
+}
+
+/**
+ * Prints every problem of the file (one `file:line:col: message` line each) to stderr and fails
+ * when any is an error, so plan/apply never run on a broken file.
+ */
+export function requireValidSpec(topicsFile: TopicsFile): NonNullable<TopicsFile['spec']> {
+  for (const p of topicsFile.problems) process.stderr.write(`${formatProblem(p)}\n`)
+  if (topicsFile.spec === undefined) {
+    const errors = topicsFile.problems.filter((p) => p.severity === 'error').length
+    throw new KafkitError(`${topicsFile.file}: ${errors} error${errors === 1 ? '' : 's'}, nothing was planned`, {code: 'INVALID_FILE'})
+  }
+  return topicsFile.spec
+}

@@ -1,0 +1,36 @@
+import {existsSync, writeFileSync} from 'node:fs'
+
+import {Flags} from '@oclif/core'
+
+import {exportTopics} from '../../app/declarative-topics.js'
+import {KafkaCommand} from '../../cli/base-command.js'
+import {KafkitError} from '../../errors.js'
+
+export default class TopicsExport extends KafkaCommand<typeof TopicsExport> {
+  static summary = 'Write the live topics as a topics.yaml (only non-default configs)'
+  static description = `For adopting kafkit on an existing cluster: export, review, commit; \`topics plan\` on the same
+cluster then shows no changes. Internal topics are left out. Here -o/--output names the file to
+write (default: stdout), since the output is always topics.yaml.`
+  static examples = ['$ kafkit topics export --prefix orders. -o topics.yaml', '$ kafkit topics export > topics.yaml']
+
+  static flags = {
+    prefix: Flags.string({description: 'only topics whose name starts with this'}),
+    output: Flags.string({char: 'o', description: 'file to write (default: stdout)', helpGroup: 'GLOBAL'}),
+    force: Flags.boolean({description: 'overwrite an existing file'}),
+  }
+
+  async run(): Promise<{file?: string; topics: number}> {
+    const file = this.flags.output
+    if (file && file !== '-' && existsSync(file) && !this.flags.force) {
+      throw new KafkitError(`${file} exists; add --force to overwrite it`)
+    }
+    const {yaml, topics} = await exportTopics(await this.connection(), {prefix: this.flags.prefix, schema: './schema/topics.schema.json'})
+    if (file && file !== '-') {
+      writeFileSync(file, yaml)
+      if (!this.jsonEnabled()) process.stderr.write(`wrote ${topics} topic(s) to ${file}\n`)
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(yaml)
+    }
+    return {...(file && file !== '-' ? {file} : {}), topics}
+  }
+}

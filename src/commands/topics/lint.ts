@@ -1,0 +1,46 @@
+import {BaseCommand} from '../../cli/base-command.js'
+import {topicsFileFlags} from '../../cli/topics-file.js'
+import {readTopicsFile} from '../../app/declarative-topics.js'
+import {formatProblem, type Problem} from '../../core/problem.js'
+import {ExitCode} from '../../errors.js'
+
+export interface LintResult {
+  file: string
+  env?: string
+  topics: number
+  errors: number
+  warnings: number
+  problems: (Problem & {text: string})[]
+}
+
+export default class TopicsLint extends BaseCommand<typeof TopicsLint> {
+  static summary = 'Check topics.yaml offline: schema, config names and values, policy rules (exit 1 on errors)'
+  static description = `No broker needed. Every problem is reported with file:line:col; config names are checked
+against Kafka's topic configs (with a did-you-mean). Policy rules (naming, min RF, min ISR, min retention,
+max partitions) have the severity the file gives them: error, warn or off.`
+  static examples = ['$ kafkit topics lint', '$ kafkit topics lint -f topics.yaml --env dev -o json']
+
+  static flags = {...topicsFileFlags}
+
+  async run(): Promise<LintResult> {
+    const topicsFile = readTopicsFile(this.flags.file, this.flags.env)
+    const problems = topicsFile.problems.map((p) => ({...p, text: formatProblem(p)}))
+    const errors = problems.filter((p) => p.severity === 'error').length
+    const result: LintResult = {
+      file: topicsFile.file,
+      ...(this.flags.env ? {env: this.flags.env} : {}),
+      topics: topicsFile.spec?.topics.length ?? 0,
+      errors,
+      warnings: problems.length - errors,
+      problems,
+    }
+    this.render(result, (r) =>
+      [
+        ...r.problems.map((p) => p.text),
+        `${r.file}: ${r.errors === 0 ? `${r.topics} topics OK` : 'invalid'}; ${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`,
+      ].join('\n'),
+    )
+    if (errors > 0) process.exitCode = ExitCode.error
+    return result
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Batched topic writes that report failures per topic. kafkajs throws on the FIRST failed resource
+ * of a batched request without saying which one (the broker applied the others); so when a batch
+ * fails, each topic of it is retried alone to attribute errors. Every write here is safe to repeat.
+ */
+import type {Admin} from 'kafkajs'
+
+import type {KafkaConnection} from './connection.js'
+import {translateKafkaError} from './errors.js'
+
+const CONFIG_RESOURCE_TOPIC = 2
+/** Topics per request: keeps any single request well under the broker's size limits. */
+const BATCH_SIZE = 500
+
+export interface TopicFailure {
+  topic: string
+  error: string
+}
+
+export interface TopicToCreate {
+  topic: string
+  partitions: number
+  replicationFactor: number
+  configs: Record<string, string>
+}
+
+export interface PartitionsToAdd {
+  topic: string
+  /** The new total, as Kafka's CreatePartitions takes it (not an increment). */
+  count: number
+  /** Replicas of each new partition, when the plan places them. */
+  assignments?: number[][]
+}
+
+export interface TopicOverrides {
+  topic: string
+  /** The COMPLETE override set: AlterConfigs replaces every override of the topic. */
+  overrides: Record<string, string>
+}
+
+export interface TopicReassignment {
+  topic: string
+  partitions: {partition: number; replicas: number[]}[]
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += BATCH_SIZE) out.push(items.slice(i, i + BATCH_SIZE))
+  return out
+}
+
+function describeError(error: unknown, conn: KafkaConnection): string {
+  return translateKafkaError(error, conn.brokersLabel).message
+}
+
+/** Runs `batch` per chunk; on failure retries each item alone with `single` to name the failures. */
+async function batchReportingFailures<T extends {topic: string}>(
+  conn: KafkaConnection,
+  what: string,
+  items: T[],
+  batch: (admin: Admin, items: T[]) => Promise<void>,
+  single: (admin: Admin, item: T) => Promise<void> = (admin, item) => batch(admin, [item]),
+): Promise<TopicFailure[]> {
+  if (items.length === 0) return []
+  const admin = await conn.admin()
+  const failures: TopicFailure[] = []
+  for (const chunk of chunks(items)) {
+    try {
+      await conn.run(what, () => batch(admin, chunk))
+    } catch {
+      for (const item of chunk) {
+        try {
+          await conn.run(what, () => single(admin, item))
+        } catch (error) {
+          failures.push({topic: item.topic, error: describeError(error, conn)})
+        }
+      }
+    }
+  }
+  return failures
+}
+
+export function createTopicsReportingFailures(conn: KafkaConnection, topics: TopicToCreate[]): Promise<TopicFailure[]> {
+  return batchReportingFailures(conn, 'create topics', topics, async (admin, batch) => {
+    const created = await admin.createTopics({
+      waitForLeaders: true,
+      timeout: conn.timeoutMs,
+      topics: batch.map((t) => ({
+        topic: t.topic,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
+      })),
+    })
+    // false = every topic already existed: for a single retry after a partial batch, that is ours.
+    if (!created && batch.length > 1) throw new Error('topics already exist')
+  })
+}
+
+export async function addPartitionsReportingFailures(conn: KafkaConnection, items: PartitionsToAdd[]): Promise<TopicFailure[]> {
+  return batchReportingFailures(
+    conn,
+    'add partitions',
+    items,
+    (admin, batch) =>
+      admin.createPartitions({
+        timeout: conn.timeoutMs,
+        topicPartitions: batch.map((p) => ({topic: p.topic, count: p.count, ...(p.assignments ? {assignments: p.assignments} : {})})),
+      }) as Promise<any>,
+    async (admin, item) => {
+      // A partial batch may already have grown this topic; growing it again would fail.
+      const {topics} = await admin.fetchTopicMetadata({topics: [item.topic]})
+      if ((topics[0]?.partitions.length ?? 0) >= item.count) return
+      await admin.createPartitions({timeout: conn.timeoutMs, topicPartitions: [{topic: item.topic, count: item.count, ...(item.assignments ? {assignments: item.assignments} : {})}]})
+    },
+  )
+}
+
+export function alterTopicConfigsReportingFailures(conn: KafkaConnection, items: TopicOverrides[]): Promise<TopicFailure[]> {
+  return batchReportingFailures(conn, 'alter configs', items, async (admin, batch) => {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: batch.map((t) => ({
+        type: CONFIG_RESOURCE_TOPIC,
+        name: t.topic,
+        configEntries: Object.entries(t.overrides).map(([name, value]) => ({name, value})),
+      })),
+    })
+  })
+}
+
+export function reassignPartitionsReportingFailures(conn: KafkaConnection, items: TopicReassignment[]): Promise<TopicFailure[]> {
+  return batchReportingFailures(conn, 'reassign partitions', items, async (admin, batch) => {
+    await admin.alterPartitionReassignments({
+      timeout: conn.timeoutMs,
+      topics: batch.map((t) => ({topic: t.topic, partitionAssignment: t.partitions.map((p) => ({partition: p.partition, replicas: p.replicas}))})),
+    })
+  })
+}
+
+export interface ReassignmentProgress {
+  /** Partitions of the given topics still moving. */
+  remaining: number
+  total: number
+}
+
+/**
+ * Polls ListPartitionReassignments (one request per poll for all topics) until none of `topics`
+ * is moving or `timeoutMs` passes; returns the topics still moving at the end.
+ */
+export async function waitForReassignments(
+  conn: KafkaConnection,
+  topics: string[],
+  total: number,
+  opts: {timeoutMs: number; pollMs?: number; onProgress?: (p: ReassignmentProgress) => void},
+): Promise<TopicFailure[]> {
+  if (topics.length === 0) return []
+  const admin = await conn.admin()
+  const deadline = Date.now() + opts.timeoutMs
+  for (;;) {
+    const {topics: moving} = await conn.run('list reassignments', () => admin.listPartitionReassignments({topics: null as any, timeout: conn.timeoutMs}))
+    const ours = moving.filter((t) => topics.includes(t.topic) && t.partitions.length > 0)
+    const remaining = ours.reduce((n, t) => n + t.partitions.length, 0)
+    opts.onProgress?.({remaining, total})
+    if (remaining === 0) return []
+    if (Date.now() >= deadline) {
+      return ours.map((t) => ({topic: t.topic, error: `reassignment of ${t.partitions.length} partition(s) still in progress after ${Math.round(opts.timeoutMs / 1000)}s`}))
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 500))
+  }
+}
+
+export function deleteTopicsReportingFailures(conn: KafkaConnection, names: string[]): Promise<TopicFailure[]> {
+  return batchReportingFailures(
+    conn,
+    'delete topics',
+    names.map((topic) => ({topic})),
+    (admin, batch) => admin.deleteTopics({topics: batch.map((t) => t.topic), timeout: conn.timeoutMs}),
+    async (admin, item) => {
+      try {
+        await admin.deleteTopics({topics: [item.topic], timeout: conn.timeoutMs})
+      } catch (error) {
+        // Deleted by the partial batch already: that is success.
+        if ((error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
+      }
+    },
+  )
+}
