@@ -22,6 +22,9 @@ function configLine(e: ConfigEntryChange): string {
   }
 }
 
+/** A plan against a big shared cluster must stay readable; JSON has the full list. */
+const UNMANAGED_SHOWN = 10
+
 const SIGN: Record<TopicChange['kind'], string> = {create: '+', addPartitions: '~', replication: '~', config: '~', delete: '-'}
 
 /** One head line and detail lines per change, shared by the text and Markdown forms. */
@@ -62,7 +65,9 @@ export function renderPlanText(plan: TopicPlan, summary: PlanSummary): string {
   }
   if (plan.unmanaged.length > 0) {
     if (lines.length > 0) lines.push('')
-    lines.push(`Unmanaged (live, not in the file, left alone): ${plan.unmanaged.join(', ')}`)
+    const shown = plan.unmanaged.slice(0, UNMANAGED_SHOWN)
+    const more = plan.unmanaged.length - shown.length
+    lines.push(`Unmanaged (live, not in the file, left alone): ${shown.join(', ')}${more > 0 ? ` and ${more} more (-o json lists all)` : ''}`)
   }
   if (lines.length > 0) lines.push('')
   lines.push(planSummaryLine(summary))
@@ -89,7 +94,17 @@ export function renderPlanMarkdown(plan: TopicPlan, summary: PlanSummary, opts: 
     for (const e of plan.errors) out.push(`- \`${e.file}:${e.line}:${e.col}\` ${e.message}`)
   }
   if (plan.unmanaged.length > 0) {
-    out.push('', `<details><summary>${plan.unmanaged.length} unmanaged topic(s), left alone</summary>`, '', ...plan.unmanaged.map((t) => `- \`${t}\``), '', '</details>')
+    const shown = plan.unmanaged.slice(0, 100)
+    const more = plan.unmanaged.length - shown.length
+    out.push(
+      '',
+      `<details><summary>${plan.unmanaged.length} unmanaged topic(s), left alone</summary>`,
+      '',
+      ...shown.map((t) => `- \`${t}\``),
+      ...(more > 0 ? [`- … and ${more} more`] : []),
+      '',
+      '</details>',
+    )
   }
   return out.join('\n')
 }
