@@ -68,6 +68,15 @@ export interface ParseResult {
 
 type Path = Array<string | number>
 
+/**
+ * Every problem is one line: a complex YAML key (`? {…}`) or a multi-line scalar quoted in a
+ * message is folded and shortened.
+ */
+function oneLine(message: string): string {
+  const folded = message.replace(/\s*\n\s*/g, ' ')
+  return folded.length <= 300 ? folded : `${folded.slice(0, 297)}...`
+}
+
 export function parseTopicsSpec(text: string, file: string, options: {env?: string} = {}): ParseResult {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, prettyErrors: false})
@@ -136,12 +145,12 @@ class DocumentReader {
 
   report(severity: Severity, path: Path, message: string, options: {key?: boolean} = {}): void {
     const {line, col} = this.locate(path, options)
-    this.problems.push({file: this.file, line, col, severity, message, ...(path.length > 0 ? {path} : {})})
+    this.problems.push({file: this.file, line, col, severity, message: oneLine(message), ...(path.length > 0 ? {path} : {})})
   }
 
   reportAtOffset(severity: Severity, offset: number, message: string): void {
     const {line, col} = this.lineCounter.linePos(offset)
-    this.problems.push({file: this.file, line, col, severity, message})
+    this.problems.push({file: this.file, line, col, severity, message: oneLine(message)})
   }
 
   /**
