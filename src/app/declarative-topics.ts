@@ -67,7 +67,9 @@ export interface ApplyReport {
   applied: {topic: string; kind: TopicChange['kind']}[]
   failed: ChangeFailure[]
   /** The plan computed again after applying: what is left (should be nothing). */
-  after: TopicsPlanResult
+  after: TopicsPlanResult | undefined
+  /** Why the cluster could not be read again after applying. */
+  afterError?: string
 }
 
 export interface ApplyProgress {
@@ -123,7 +125,8 @@ export async function applyTopicPlan(
     const items = moves.map((m) => ({topic: m.topic, partitions: m.partitions.map((p) => ({partition: p.partition, replicas: p.to}))}))
     const sendFailures = await reassignPartitionsReportingFailures(conn, items)
     const started = moves.map((m) => m.topic).filter((t) => !sendFailures.some((f) => f.topic === t))
-    const waitFailures = await waitForReassignments(conn, started, total, {
+    const waitFailures = await waitForReassignments(conn, started, {
+      total,
       timeoutMs: opts.reassignmentTimeoutMs,
       onProgress: (p) => progress('replication', `reassigning: ${p.total - p.remaining}/${p.total} partitions done`, p),
     })
@@ -143,8 +146,36 @@ export async function applyTopicPlan(
     record('delete', deletes.map((d) => d.topic), await deleteTopicsReportingFailures(conn, deletes.map((d) => d.topic)))
   }
 
-  const after = await planTopics(conn, spec, {prune: opts.prune})
-  return {applied, failed, after}
+  // The report of what was done must survive a cluster that fails right after.
+  try {
+    const after = await planTopics(conn, spec, {prune: opts.prune})
+    return {applied, failed, after}
+  } catch (error) {
+    return {applied, failed, after: undefined, afterError: (error as Error).message}
+  }
+}
+
+/**
+ * Reassignments of declared topics still running (an interrupted earlier apply, an operator's
+ * kafka-reassign-partitions): metadata already shows their target replicas, so a plan would call
+ * them in sync. Apply waits for them first, and fails if they do not finish.
+ */
+export async function finishReassignmentsInProgress(
+  conn: KafkaConnection,
+  spec: NormalisedSpec,
+  opts: {timeoutMs: number; onProgress?: (p: ApplyProgress) => void},
+): Promise<void> {
+  const failures = await waitForReassignments(conn, spec.topics.map((t) => t.name), {
+    timeoutMs: opts.timeoutMs,
+    onProgress: (p) => {
+      if (p.remaining > 0) opts.onProgress?.({step: 'replication', message: `waiting for ${p.remaining} partition reassignment(s) already in progress`, reassignment: p})
+    },
+  })
+  if (failures.length > 0) {
+    throw new KafkitError(`reassignments already in progress did not finish: ${failures.map((f) => `${f.topic} (${f.error})`).join('; ')}`, {
+      hint: 'check the brokers (kafkit cluster health), then run apply again',
+    })
+  }
 }
 
 /** The live cluster as a topics.yaml (only non-default configs). */

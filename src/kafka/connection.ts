@@ -169,8 +169,23 @@ export class KafkaConnection {
         timeoutMs,
       )
     })
+    const giveUpAt = Date.now() + timeoutMs
+    const attempt = async (): Promise<T> => {
+      for (;;) {
+        try {
+          return await fn()
+        } catch (error) {
+          const translated = translateKafkaError(error, this.brokersLabel)
+          // kafkajs sends admin requests to the broker metadata names as controller (in KRaft a
+          // random broker) and does not retry a refused connection. A dead broker stays listed
+          // until the controller fences it, so ask again: nothing was sent, retrying is safe.
+          if (translated.code !== 'BROKER_UNREACHABLE' || Date.now() + 300 >= giveUpAt) throw translated
+          await new Promise((r) => setTimeout(r, 300))
+        }
+      }
+    }
     try {
-      return await Promise.race([fn(), deadline])
+      return await Promise.race([attempt(), deadline])
     } catch (error) {
       throw translateKafkaError(error, this.brokersLabel)
     } finally {

@@ -65,6 +65,10 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
     if (code && SOCKET_CAUSES[code]) {
       const cause = SOCKET_CAUSES[code]
       if (cause.startsWith('TLS')) return new KafkitError(`cannot connect to Kafka at ${brokers}: ${cause}`, {code: 'TLS', cause: error})
+      // kafkajs names the broker it failed on; when that is one broker of a reachable cluster,
+      // say which one rather than blame the whole bootstrap list.
+      const broker = chain.map((c) => c?.broker).find((b) => typeof b === 'string' && b !== '')
+      if (broker && broker !== brokers) return new KafkitError(`cannot reach broker ${broker} (${cause})`, {code: 'BROKER_UNREACHABLE', cause: error})
       return new KafkitError(`cannot reach Kafka at ${brokers} (${cause})`, {code: 'UNREACHABLE', cause: error})
     }
     if (e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED') {

@@ -151,20 +151,36 @@ export interface ReassignmentProgress {
 export async function waitForReassignments(
   conn: KafkaConnection,
   topics: string[],
-  total: number,
-  opts: {timeoutMs: number; pollMs?: number; onProgress?: (p: ReassignmentProgress) => void},
+  opts: {timeoutMs: number; pollMs?: number; total?: number; onProgress?: (p: ReassignmentProgress) => void},
 ): Promise<TopicFailure[]> {
   if (topics.length === 0) return []
   const admin = await conn.admin()
+  const wanted = new Set(topics)
   const deadline = Date.now() + opts.timeoutMs
+  let total = opts.total
+  let lastError: string | undefined
+  let stillMoving: {topic: string; partitions: unknown[]}[] = []
   for (;;) {
-    const {topics: moving} = await conn.run('list reassignments', () => admin.listPartitionReassignments({topics: null as any, timeout: conn.timeoutMs}))
-    const ours = moving.filter((t) => topics.includes(t.topic) && t.partitions.length > 0)
-    const remaining = ours.reduce((n, t) => n + t.partitions.length, 0)
-    opts.onProgress?.({remaining, total})
-    if (remaining === 0) return []
+    try {
+      const {topics: moving} = await conn.run('list reassignments', () => admin.listPartitionReassignments({topics: null as any, timeout: conn.timeoutMs}))
+      // kafkajs's types say `topic`, but the decoded response carries the name as `name`.
+      stillMoving = moving
+        .map((t) => ({topic: (t as unknown as {name?: string}).name ?? t.topic, partitions: t.partitions}))
+        .filter((t) => wanted.has(t.topic) && t.partitions.length > 0)
+      lastError = undefined
+      const remaining = stillMoving.reduce((n, t) => n + t.partitions.length, 0)
+      total ??= remaining
+      opts.onProgress?.({remaining, total})
+      if (remaining === 0) return []
+    } catch (error) {
+      // A broker going away mid-reassignment (often the one we are moving onto) is exactly when
+      // this wait matters: keep polling until the deadline rather than abandon the report.
+      lastError = describeError(error, conn)
+    }
     if (Date.now() >= deadline) {
-      return ours.map((t) => ({topic: t.topic, error: `reassignment of ${t.partitions.length} partition(s) still in progress after ${Math.round(opts.timeoutMs / 1000)}s`}))
+      const seconds = Math.round(opts.timeoutMs / 1000)
+      if (lastError !== undefined) return topics.map((topic) => ({topic, error: `reassignment not confirmed after ${seconds}s: ${lastError}`}))
+      return stillMoving.map((t) => ({topic: t.topic, error: `reassignment of ${t.partitions.length} partition(s) still in progress after ${seconds}s`}))
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 500))
   }

@@ -34,15 +34,18 @@ export async function describeCluster(conn: KafkaConnection, opts: {racks?: bool
     const info = await admin.describeCluster()
     const brokers: LiveBroker[] = info.brokers.map((b) => ({nodeId: b.nodeId, host: b.host, port: b.port}))
     if (opts.racks !== false && brokers.length > 0) {
-      const res = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: brokers.map((b) => ({type: CONFIG_RESOURCE_BROKER, name: String(b.nodeId), configNames: ['broker.rack']})),
+      // One request per broker (a broker's own config lives on it). Best effort: a registered
+      // broker that is down must not make `cluster info` or `topics plan` fail.
+      const answers = await Promise.allSettled(
+        brokers.map((b) =>
+          admin.describeConfigs({includeSynonyms: false, resources: [{type: CONFIG_RESOURCE_BROKER, name: String(b.nodeId), configNames: ['broker.rack']}]}),
+        ),
+      )
+      answers.forEach((answer, i) => {
+        if (answer.status !== 'fulfilled') return
+        const rack = answer.value.resources[0]?.configEntries.find((e) => e.configName === 'broker.rack')?.configValue
+        if (rack) brokers[i].rack = rack
       })
-      for (const r of res.resources) {
-        const rack = r.configEntries.find((e) => e.configName === 'broker.rack')?.configValue
-        const broker = brokers.find((b) => String(b.nodeId) === r.resourceName)
-        if (broker && rack) broker.rack = rack
-      }
     }
     brokers.sort((a, b) => a.nodeId - b.nodeId)
     return {clusterId: info.clusterId, controller: info.controller ?? null, brokers}

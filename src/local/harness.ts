@@ -8,7 +8,7 @@
 import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync} from 'node:fs'
-import {createServer} from 'node:net'
+import {createConnection, createServer} from 'node:net'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
@@ -376,7 +376,7 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
         caFile: tls.caFile,
         mechanism: 'scram-sha-512',
         username: 'kafkit',
-        password: randomBytes(12).toString('hex'),
+        password: `kafkit-${randomBytes(12).toString('hex')}`,
       }
     : undefined
   const started: LocalNode[] = []
@@ -387,22 +387,16 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
       const propsFile = join(nodeDir, 'server.properties')
       writeFileSync(propsFile, nodeProperties(n, voters, nodes, tls))
       // SCRAM users in KRaft are created by Kafka's own storage tool when formatting.
-      const scram = secure ? ['--add-scram', `SCRAM-SHA-512=[name=${secure.username},password=${secure.password}]`] : []
+      const scram = secure ? ['--add-scram', `SCRAM-SHA-512=[name="${secure.username}",password="${secure.password}"]`] : []
       const fmt = spawnSync('java', javaArgs(install, '256m', KafkaToolClass.storage, ['format', '-t', clusterId, '-c', propsFile, ...scram]), {
         encoding: 'utf8',
       })
       if (fmt.status !== 0) {
-        throw new KafkitError(`formatting KRaft storage for node ${n.nodeId} failed: ${(fmt.stderr || fmt.stdout).trim().split('\n')[0]}`)
+        // The tool prints its usage before the actual error; the last line says what went wrong.
+        throw new KafkitError(`formatting KRaft storage for node ${n.nodeId} failed: ${(fmt.stderr || fmt.stdout).trim().split('\n').at(-1)}`)
       }
       const logFile = join(nodeDir, 'broker.log')
-      const fd = openSync(logFile, 'a')
-      const child = spawn('java', javaArgs(install, nodes === 1 ? '512m' : '384m', KafkaToolClass.broker, [propsFile]), {
-        detached: true,
-        stdio: ['ignore', fd, fd],
-      })
-      closeSync(fd)
-      child.unref()
-      started.push({...n, pid: child.pid!, logFile})
+      started.push({...n, pid: spawnBroker(install, propsFile, logFile, nodes), logFile})
     }
     const cluster: LocalCluster = {
       version: install.version,
@@ -423,6 +417,18 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
   }
 }
 
+/** A broker JVM in the background, detached from us, logging to its node's file. */
+function spawnBroker(install: KafkaInstall, propsFile: string, logFile: string, nodes: number): number {
+  const fd = openSync(logFile, 'a')
+  const child = spawn('java', javaArgs(install, nodes === 1 ? '512m' : '384m', KafkaToolClass.broker, [propsFile]), {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  })
+  closeSync(fd)
+  child.unref()
+  return child.pid!
+}
+
 function killQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal)
@@ -439,7 +445,18 @@ function lastLines(file: string, count: number): string {
   }
 }
 
-/** Polls with a metadata request until every node is listed (or a node died). */
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({port, host: '127.0.0.1'})
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/** Polls until every node's port accepts and a metadata request lists every node (or a node died). */
 async function waitForCluster(cluster: LocalCluster, timeoutMs: number): Promise<void> {
   const {Kafka, logLevel} = await import('kafkajs')
   const deadline = Date.now() + timeoutMs
@@ -451,6 +468,12 @@ async function waitForCluster(cluster: LocalCluster, timeoutMs: number): Promise
           hint: `see ${n.logFile}`,
         })
       }
+    }
+    const accepting = await Promise.all(cluster.nodes.map((n) => portAccepts(n.port)))
+    if (!accepting.every(Boolean)) {
+      lastError = 'not every node accepts connections yet'
+      await new Promise((r) => setTimeout(r, 300))
+      continue
     }
     const admin = new Kafka({
       clientId: 'kafkit-local',
@@ -501,6 +524,18 @@ export function killNode(cluster: LocalCluster, nodeId: number, signal: NodeJS.S
   if (!node) throw new KafkitError(`no node ${nodeId}`)
   killQuietly(node.pid, signal)
   return node
+}
+
+/** Starts a killed node again on its own storage and waits until the cluster lists every node. */
+export async function restartNode(cluster: LocalCluster, nodeId: number, timeoutMs = 60_000): Promise<LocalCluster> {
+  const node = cluster.nodes.find((n) => n.nodeId === nodeId)
+  if (!node) throw new KafkitError(`no node ${nodeId}`)
+  if (isOurProcess(node.pid, cluster.stateDir)) return cluster
+  const install = ensureKafkaInstall(cluster.version)
+  node.pid = spawnBroker(install, join(cluster.stateDir, `node-${nodeId}`, 'server.properties'), node.logFile, cluster.nodes.length)
+  writeFileSync(stateFile(cluster.stateDir), JSON.stringify(cluster, null, 2))
+  await waitForCluster(cluster, timeoutMs)
+  return cluster
 }
 
 export interface NodeStatus extends LocalNode {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {applyTopicPlan, planTopics, readTopicsFile, type ChangeFailure} from '../../app/declarative-topics.js'
+import {applyTopicPlan, finishReassignmentsInProgress, planTopics, readTopicsFile, type ChangeFailure} from '../../app/declarative-topics.js'
 import {KafkaCommand, parseTimeoutFlag} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
 import {planSummaryLine, renderPlanText} from '../../cli/render-plan.js'
@@ -15,7 +15,7 @@ export interface ApplyOutput {
   applied: {topic: string; kind: TopicChange['kind']}[]
   failed: ChangeFailure[]
   /** The plan again after applying: what is still not in sync (normally nothing). */
-  remaining: {summary: PlanSummary; changes: TopicChange[]}
+  remaining: {summary: PlanSummary; changes: TopicChange[]} | {error: string}
 }
 
 export default class TopicsApply extends KafkaCommand<typeof TopicsApply> {
@@ -38,6 +38,7 @@ sync, so a second apply of the same file is a no-op.`
     const reassignmentTimeoutMs = parseTimeoutFlag(this.flags['reassignment-timeout'])
     const spec = requireValidSpec(readTopicsFile(this.flags.file, this.flags.env))
     const conn = await this.connection()
+    await finishReassignmentsInProgress(conn, spec, {timeoutMs: reassignmentTimeoutMs, onProgress: (p) => this.note(`… ${p.message}`)})
     const {plan, summary} = await planTopics(conn, spec, {prune: this.flags.prune})
     const structured = this.outputFormat !== 'table'
     if (plan.errors.length > 0) {
@@ -65,20 +66,20 @@ sync, so a second apply of the same file is a no-op.`
       planned: summary,
       applied: report.applied,
       failed: report.failed,
-      remaining: {summary: report.after.summary, changes: report.after.plan.changes},
+      remaining: report.after ? {summary: report.after.summary, changes: report.after.plan.changes} : {error: report.afterError ?? 'unknown'},
     }
+    const {after} = report
     this.render(result, (r) => {
       const lines = [`Applied ${r.applied.length} change(s).`]
       for (const f of r.failed) lines.push(`FAILED ${f.kind} ${f.topic}: ${f.error}`)
-      const left = r.remaining.summary
-      lines.push(
-        hasChanges(report.after.plan)
-          ? `${left.inSync} topics in sync; ${left.topicsChanged} still differ (run kafkit topics plan)`
-          : `${left.inSync} topics in sync.`,
-      )
+      if (!after) lines.push(`could not plan again after applying: ${report.afterError}`)
+      else if (hasChanges(after.plan)) lines.push(`${after.summary.inSync} topics in sync; ${after.summary.topicsChanged} still differ (run kafkit topics plan)`)
+      // A reassignment that did not finish already shows its target replicas in metadata.
+      else if (r.failed.length > 0) lines.push(`${after.summary.inSync} topics match the file by metadata, but ${r.failed.length} change(s) failed: fix the cause and run apply again`)
+      else lines.push(`${after.summary.inSync} topics in sync.`)
       return lines.join('\n')
     })
-    if (report.failed.length > 0 || hasChanges(report.after.plan)) process.exitCode = ExitCode.error
+    if (report.failed.length > 0 || !after || hasChanges(after.plan)) process.exitCode = ExitCode.error
     return result
   }
 }
