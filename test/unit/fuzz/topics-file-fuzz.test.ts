@@ -36,5 +36,5 @@ describe(`fuzz: ${CASES} mutated topics.yaml documents`, () => {
     }
     // The mutations must actually break most documents, or this test proves little.
     expect(invalid).toBeGreaterThan(CASES / 3)
-  })
+  }, 120_000)
 })
