@@ -120,3 +120,17 @@ describe('batching: the request count does not grow with the topic count', () =>
     }
   })
 })
+
+describe('shell completion', () => {
+  it('completes commands, flags and live topic names through bin/run.js', async () => {
+    const topic = uniqueName('complete.me')
+    await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1'])
+    expect((await kafkit(['__complete', '--', 'topics', 'de'])).stdout).toBe('delete\ndescribe\n')
+    expect((await kafkit(['__complete', '--', 'topics', 'plan', '--det'])).stdout).toBe('--detailed-exitcode\n')
+    expect((await kafkit(['__complete', '--', 'topics', 'describe', 'complete.me'])).stdout.split('\n')).toContain(topic)
+    // An unreachable cluster completes nothing, silently.
+    const offline = await kafkit(['__complete', '--', 'topics', 'describe', ''], {bootstrap: '127.0.0.1:1'})
+    expect(offline).toMatchObject({code: 0, stdout: '', stderr: ''})
+    expect((await kafkit(['completion', 'bash'])).stdout).toContain('complete -o default -F _kafkit_complete kafkit')
+  })
+})
