@@ -6,6 +6,7 @@
 import type {Admin} from 'kafkajs'
 
 import type {KafkaConnection} from './connection.js'
+import {KafkitError} from '../errors.js'
 import {translateKafkaError} from './errors.js'
 
 const CONFIG_RESOURCE_TOPIC = 2
@@ -80,18 +81,30 @@ async function batchReportingFailures<T extends {topic: string}>(
   return failures
 }
 
+/** One CreateTopics request that waits for leaders; false when every topic already existed. */
+function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: number): Promise<boolean> {
+  return admin.createTopics({
+    waitForLeaders: true,
+    timeout: timeoutMs,
+    topics: topics.map((t) => ({
+      topic: t.topic,
+      numPartitions: t.partitions,
+      replicationFactor: t.replicationFactor,
+      configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
+    })),
+  })
+}
+
+/** `topics create`: one topic; an existing topic is the TOPIC_ALREADY_EXISTS KafkitError. */
+export async function createTopic(conn: KafkaConnection, topic: TopicToCreate): Promise<void> {
+  const admin = await conn.admin()
+  const created = await conn.run('create topic', () => sendCreateTopics(admin, [topic], conn.timeoutMs))
+  if (!created) throw new KafkitError(`topic "${topic.topic}" already exists`, {code: 'TOPIC_ALREADY_EXISTS'})
+}
+
 export function createTopicsReportingFailures(conn: KafkaConnection, topics: TopicToCreate[]): Promise<TopicFailure[]> {
   return batchReportingFailures(conn, 'create topics', topics, async (admin, batch) => {
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      timeout: conn.timeoutMs,
-      topics: batch.map((t) => ({
-        topic: t.topic,
-        numPartitions: t.partitions,
-        replicationFactor: t.replicationFactor,
-        configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
-      })),
-    })
+    const created = await sendCreateTopics(admin, batch, conn.timeoutMs)
     // false = every topic already existed: for a single retry after a partial batch, that is ours.
     if (!created && batch.length > 1) throw new Error('topics already exist')
   })

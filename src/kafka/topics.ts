@@ -159,34 +159,6 @@ export async function readClusterState(conn: KafkaConnection, opts: {configsFor?
   return {clusterId: cluster.clusterId, brokers: cluster.brokers, topics}
 }
 
-export interface NewTopic {
-  name: string
-  partitions: number
-  replicationFactor: number
-  configs?: Record<string, string>
-}
-
-/** Creates many topics in one CreateTopics request and waits for their leaders. */
-export async function createTopics(conn: KafkaConnection, topics: NewTopic[]): Promise<void> {
-  if (topics.length === 0) return
-  const admin = await conn.admin()
-  await conn.run('create topics', async () => {
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      timeout: conn.timeoutMs,
-      topics: topics.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: t.replicationFactor,
-        configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({name, value})),
-      })),
-    })
-    if (!created) {
-      throw new KafkitError(`topic ${topics.map((t) => `"${t.name}"`).join(', ')} already exists`, {code: 'TOPIC_ALREADY_EXISTS'})
-    }
-  })
-}
-
 /** Deletes many topics in one DeleteTopics request. Refuses internal topics. */
 export async function deleteTopics(conn: KafkaConnection, names: string[]): Promise<void> {
   const internal = names.filter(isInternalTopic)

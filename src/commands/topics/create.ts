@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {KafkitError} from '../../errors.js'
 import {normaliseConfigFlags} from '../../cli/config-flags.js'
-import {createTopics, type NewTopic} from '../../kafka/topics.js'
+import {createTopic, type TopicToCreate} from '../../kafka/topic-changes.js'
 
 export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
   static summary = 'Create a topic'
@@ -19,24 +19,24 @@ export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
     'if-not-exists': Flags.boolean({description: 'succeed when the topic already exists'}),
   }
 
-  async run(): Promise<NewTopic & {created: boolean}> {
-    const topic: NewTopic = {
-      name: this.args.topic,
+  async run(): Promise<TopicToCreate & {created: boolean}> {
+    const topic: TopicToCreate = {
+      topic: this.args.topic,
       partitions: this.flags.partitions,
       replicationFactor: this.flags['replication-factor'],
       configs: normaliseConfigFlags(this.flags.config ?? []),
     }
     let created = true
     try {
-      await createTopics(await this.connection(), [topic])
+      await createTopic(await this.connection(), topic)
     } catch (error) {
       if (!(this.flags['if-not-exists'] && error instanceof KafkitError && error.code === 'TOPIC_ALREADY_EXISTS')) {
-        throw error instanceof KafkitError ? new KafkitError(`cannot create topic "${topic.name}": ${error.message}`, {code: error.code}) : error
+        throw error instanceof KafkitError ? new KafkitError(`cannot create topic "${topic.topic}": ${error.message}`, {code: error.code}) : error
       }
       created = false
     }
     const result = {...topic, created}
-    this.render(result, (r) => (r.created ? `created topic ${r.name} (${r.partitions} partition${r.partitions === 1 ? '' : 's'}, RF ${r.replicationFactor})` : `topic ${r.name} already exists`))
+    this.render(result, (r) => (r.created ? `created topic ${r.topic} (${r.partitions} partition${r.partitions === 1 ? '' : 's'}, RF ${r.replicationFactor})` : `topic ${r.topic} already exists`))
     return result
   }
 }
