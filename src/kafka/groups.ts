@@ -1,0 +1,529 @@
+/**
+ * Every kafkajs call about consumer groups, batched the way Kafka's own tools batch them.
+ *
+ * kafkajs's admin client does not fit here, for reasons found in its 2.2.4 source:
+ * - fetchTopicOffsets(topic) sends two ListOffsets per topic; lag over 200 groups would send
+ *   hundreds. Its Cluster can send one ListOffsets per leader for any number of topics.
+ * - describeGroups/fetchOffsets hide the coordinator, which `groups describe` shows.
+ * - setOffsets(topic) joins the group as a temporary consumer, one topic per call, and fails
+ *   intermittently right after members leave (kafkajs #1219). Kafka's tool instead sends one
+ *   OffsetCommit with generation -1 and no member id, which the coordinator accepts only while
+ *   the group has no members: the same safety, one request, every topic at once.
+ * So this module talks to brokers through kafkajs's internal Cluster/Broker objects (stable in
+ * kafkajs 2.2.x, which is in maintenance mode). The Cluster is taken from a consumer created with
+ * the connection's ordinary consumer() — so it is counted, bounded by --timeout and disconnected
+ * like every other client — that never joins a group or fetches for one.
+ *
+ * Requests: Metadata once; ListGroups once per broker; per group one OffsetFetch; DescribeGroups
+ * and DeleteGroups once per coordinator; ListOffsets once per partition leader for all partitions.
+ * Coordinators come from the metadata already at hand (Kafka's placement rule, see
+ * offsetsTopicPartitionFor); FindCoordinator is asked only when a broker says it is not the one.
+ */
+import {offsetsTopicPartitionFor, RESETTABLE_GROUP_STATES, activeGroupError} from '../core/consumer-groups.js'
+import type {CommittedOffset, GroupMemberAssignment} from '../core/lag.js'
+import type {TopicPartitions} from '../core/offset-reset.js'
+import {compareTopicPartitions, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
+import {KafkitError} from '../errors.js'
+import {loadKafkaJs, type KafkaConnection} from './connection.js'
+
+// ---------------------------------------------------------------------------------------------
+// The slice of kafkajs 2.2.x internals used here (src/cluster/index.js, src/broker/index.js).
+
+interface WirePartitionsRequest<P> {
+  topic: string
+  partitions: P[]
+}
+
+interface WireGroup {
+  errorCode: number
+  groupId: string
+  state: string
+  protocolType: string
+  protocol: string
+  members: {memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer}[]
+}
+
+interface WireMessage {
+  offset: string
+  timestamp: string
+  isControlRecord?: boolean
+}
+
+interface WireBroker {
+  readonly nodeId: number | string
+  /** `host:port` */
+  readonly brokerAddress: string
+  listGroups(): Promise<{groups: {groupId: string; protocolType: string}[]}>
+  describeGroups(request: {groupIds: string[]}): Promise<{groups: WireGroup[]}>
+  offsetFetch(request: {groupId: string; topics: WirePartitionsRequest<{partition: number}>[]}): Promise<{
+    responses: WirePartitionsRequest<{partition: number; offset: string}>[]
+  }>
+  offsetCommit(request: {
+    groupId: string
+    groupGenerationId: number
+    memberId: string
+    topics: WirePartitionsRequest<{partition: number; offset: string}>[]
+  }): Promise<unknown>
+  listOffsets(request: {isolationLevel: number; topics: WirePartitionsRequest<{partition: number; timestamp: number}>[]}): Promise<{
+    responses: WirePartitionsRequest<{partition: number; offset: string}>[]
+  }>
+  deleteGroups(groupIds: string[]): Promise<{results: {groupId: string; errorCode: number; error?: {type?: string}}[]}>
+  fetch(request: {
+    isolationLevel: number
+    maxWaitTime: number
+    minBytes: number
+    maxBytes: number
+    topics: WirePartitionsRequest<{partition: number; fetchOffset: string; maxBytes: number}>[]
+  }): Promise<{responses: {topicName: string; partitions: {partition: number; messages: WireMessage[]}[]}[]}>
+}
+
+interface WireCluster {
+  refreshMetadata(): Promise<void>
+  getNodeIds(): string[]
+  findBroker(request: {nodeId: string}): Promise<WireBroker>
+  findGroupCoordinator(request: {groupId: string}): Promise<WireBroker>
+  /** From the cached metadata; [] for a topic that does not exist. */
+  findTopicPartitionMetadata(topic: string): {partitionId: number; leader: number | null}[]
+}
+
+/** kafkajs's ISOLATION_LEVEL.READ_UNCOMMITTED: log end = high watermark, as Kafka's tool reads it. */
+const READ_UNCOMMITTED = 0
+const LATEST_TIMESTAMP = -1
+const EARLIEST_TIMESTAMP = -2
+const OFFSETS_TOPIC = '__consumer_offsets'
+/** Never sent to Kafka: the handle consumer only lends its Cluster and never joins. */
+const HANDLE_GROUP_ID = 'kafkit-cluster-handle'
+
+/** Errors after which the group's coordinator must be looked up again (it moved or is starting). */
+const COORDINATOR_ERRORS = new Set(['NOT_COORDINATOR', 'NOT_COORDINATOR_FOR_GROUP', 'COORDINATOR_NOT_AVAILABLE', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'GROUP_LOAD_IN_PROGRESS'])
+/** Errors after which partition leaders must be looked up again. */
+const LEADER_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'KafkaJSBrokerNotFound'])
+/**
+ * What the coordinator answers an OffsetCommit from outside the group while the group is not
+ * (yet) empty: a member that just left is still being removed (the kafkajs #1219 window).
+ */
+const GROUP_BUSY_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', ...COORDINATOR_ERRORS])
+
+const errorType = (error: unknown): string | undefined => (error as {type?: string})?.type ?? (error as {name?: string})?.name
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+// ---------------------------------------------------------------------------------------------
+// What the use cases get
+
+export interface BrokerAddress {
+  readonly nodeId: number
+  readonly host: string
+  readonly port: number
+}
+
+export interface GroupListing {
+  readonly group: string
+  /** 'consumer', 'connect', ... or '' for a group that only ever had offsets committed from outside. */
+  readonly protocolType: string
+}
+
+export interface GroupDescription {
+  readonly group: string
+  /** Kafka's state name: Stable, Empty, PreparingRebalance, CompletingRebalance or Dead. */
+  readonly state: string
+  readonly protocolType: string
+  /** The assignor (range, roundrobin, ...); '' without members. */
+  readonly protocol: string
+  readonly coordinator: BrokerAddress
+  /** consumerId is Kafka's member id; host is as Kafka prints it (`/10.0.0.7`). */
+  readonly members: readonly GroupMemberAssignment[]
+}
+
+export type LogOffsetSpec = 'earliest' | 'latest' | {readonly timestamp: number}
+
+export interface GroupDeletion {
+  readonly group: string
+  /** null when deleted. */
+  readonly error: string | null
+}
+
+/** The groups API of one connection. Obtain with groupsClient(conn). */
+export interface GroupsClient {
+  listGroups(): Promise<GroupListing[]>
+  describeGroups(groups: readonly string[]): Promise<GroupDescription[]>
+  committedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<CommittedOffset[]>
+  topicPartitions(topics: readonly string[]): TopicPartitions[]
+  logOffsets(partitions: readonly TopicPartition[], spec: LogOffsetSpec): Promise<TopicPartitionOffset[]>
+  commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>
+  deleteGroups(groups: readonly string[]): Promise<GroupDeletion[]>
+  nextMessageTimestamps(positions: readonly TopicPartitionOffset[]): Promise<(number | null)[]>
+}
+
+const clients = new WeakMap<KafkaConnection, Promise<GroupsClient>>()
+
+/** The connection's groups client, created on first use (one Metadata request). */
+export function groupsClient(conn: KafkaConnection): Promise<GroupsClient> {
+  let client = clients.get(conn)
+  if (!client) {
+    client = conn.run('connect', async () => new WireGroupsClient(conn, await borrowCluster(conn)))
+    clients.set(conn, client)
+  }
+  return client
+}
+
+/**
+ * kafkajs creates one Cluster per client through a private factory on the Kafka object; wrapping
+ * it for the duration of one consumer() call hands us that consumer's Cluster. The consumer is
+ * created READ_UNCOMMITTED, which also tells its Cluster apart from any other client's.
+ */
+async function borrowCluster(conn: KafkaConnection): Promise<WireCluster> {
+  const kafka = (await conn.kafka()) as unknown as Record<symbol, (options: {isolationLevel?: number}) => WireCluster>
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster')
+  if (factory === undefined || typeof kafka[factory] !== 'function') {
+    throw new KafkitError('this kafkajs version hides its Cluster client; kafkit groups needs kafkajs 2.2.x', {code: 'UNSUPPORTED_KAFKAJS'})
+  }
+  const create = kafka[factory]
+  let borrowed: WireCluster | undefined
+  kafka[factory] = (options) => {
+    const cluster = create(options)
+    if (options.isolationLevel === READ_UNCOMMITTED) borrowed ??= cluster
+    return cluster
+  }
+  try {
+    await conn.consumer({groupId: HANDLE_GROUP_ID, readUncommitted: true})
+  } finally {
+    kafka[factory] = create
+  }
+  if (borrowed === undefined) throw new Error('kafkajs did not create a Cluster for the consumer')
+  // Without topics kafkajs asks for all of them: brokers, leaders and __consumer_offsets at once.
+  await borrowed.refreshMetadata()
+  return borrowed
+}
+
+class WireGroupsClient implements GroupsClient {
+  private readonly coordinators = new Map<string, Promise<WireBroker>>()
+
+  constructor(
+    private readonly conn: KafkaConnection,
+    private readonly cluster: WireCluster,
+  ) {}
+
+  async listGroups(): Promise<GroupListing[]> {
+    return this.conn.run('list groups', async () => {
+      const brokers = await Promise.all(this.cluster.getNodeIds().map((nodeId) => this.cluster.findBroker({nodeId})))
+      const answers = await Promise.all(brokers.map((broker) => broker.listGroups()))
+      const byName = new Map<string, GroupListing>()
+      for (const {groups} of answers) for (const g of groups) byName.set(g.groupId, {group: g.groupId, protocolType: g.protocolType})
+      return [...byName.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+    })
+  }
+
+  async describeGroups(groups: readonly string[]): Promise<GroupDescription[]> {
+    if (groups.length === 0) return []
+    const {AssignerProtocol} = await loadKafkaJs()
+    const toDescription = (wire: WireGroup, coordinator: WireBroker): GroupDescription => ({
+      group: wire.groupId,
+      state: wire.state,
+      protocolType: wire.protocolType,
+      protocol: wire.protocol,
+      coordinator: brokerAddress(coordinator),
+      members: wire.members.map((m) => ({
+        consumerId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignment: wire.protocolType === 'consumer' ? decodeAssignment(AssignerProtocol, m.memberAssignment) : [],
+      })),
+    })
+    return this.conn.run('describe groups', async () => {
+      const described = new Map<string, GroupDescription>()
+      const unique = [...new Set(groups)]
+      // One DescribeGroups per coordinator. kafkajs fails the whole batch on the first group's
+      // error, so a batch that hit a coordinator change is redone group by group.
+      const batches = await this.byCoordinator(unique)
+      await Promise.all(
+        batches.map(async ({broker, groups: batch}) => {
+          try {
+            const {groups: wire} = await broker.describeGroups({groupIds: batch})
+            for (const g of wire) described.set(g.groupId, toDescription(g, broker))
+          } catch (error) {
+            if (!COORDINATOR_ERRORS.has(errorType(error) ?? '')) throw error
+            await Promise.all(
+              batch.map((group) =>
+                this.withCoordinator(group, async (coordinator) => {
+                  const {groups: wire} = await coordinator.describeGroups({groupIds: [group]})
+                  for (const g of wire) described.set(g.groupId, toDescription(g, coordinator))
+                }),
+              ),
+            )
+          }
+        }),
+      )
+      return unique.map((group) => described.get(group)!)
+    })
+  }
+
+  async committedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<CommittedOffset[]> {
+    // Without partitions Kafka returns every partition the group has an offset for.
+    const topics = partitions === undefined ? [] : groupByTopic(partitions).map(([topic, ps]) => ({topic, partitions: ps.map((partition) => ({partition}))}))
+    return this.conn.run(`fetch offsets of group ${group}`, () =>
+      this.withCoordinator(group, async (coordinator) => {
+        const {responses} = await coordinator.offsetFetch({groupId: group, topics})
+        return responses
+          .flatMap(({topic, partitions: ps}) =>
+            ps.map((p): CommittedOffset => {
+              const offset = Number(p.offset)
+              return {topic, partition: p.partition, offset: offset >= 0 ? offset : null}
+            }),
+          )
+          .sort(compareTopicPartitions)
+      }),
+    )
+  }
+
+  topicPartitions(topics: readonly string[]): TopicPartitions[] {
+    return [...new Set(topics)].flatMap((topic) => {
+      const partitions = this.cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId)
+      return partitions.length === 0 ? [] : [{topic, partitions: partitions.sort((a, b) => a - b)}]
+    })
+  }
+
+  /**
+   * One ListOffsets per partition leader for all the partitions. Partitions whose topic is gone
+   * or that have no leader are left out (their offset is unknown); for a timestamp, so are the
+   * partitions without a message at or after it (the broker answers -1; kafkajs's
+   * fetchTopicOffsetsByTimestamp would silently substitute the log end).
+   */
+  async logOffsets(partitions: readonly TopicPartition[], spec: LogOffsetSpec): Promise<TopicPartitionOffset[]> {
+    if (partitions.length === 0) return []
+    const timestamp = spec === 'earliest' ? EARLIEST_TIMESTAMP : spec === 'latest' ? LATEST_TIMESTAMP : spec.timestamp
+    return this.conn.run('list offsets', () =>
+      this.withLeaders(partitions, async (broker, topics) => {
+        const {responses} = await broker.listOffsets({
+          isolationLevel: READ_UNCOMMITTED,
+          topics: topics.map(([topic, ps]) => ({topic, partitions: ps.map((partition) => ({partition, timestamp}))})),
+        })
+        return responses.flatMap(({topic, partitions: ps}) =>
+          ps.flatMap((p) => (Number(p.offset) >= 0 ? [{topic, partition: p.partition, offset: Number(p.offset)}] : [])),
+        )
+      }),
+    )
+  }
+
+  /**
+   * Commits offsets the way kafka-consumer-groups.sh does: one OffsetCommit, generation -1, no
+   * member id. The coordinator accepts that only while the group has no members, so a group with
+   * members is refused up front with their names. Right after the last member leaves, the group
+   * can still be rebalancing and the commit bounces; that is retried with backoff until --timeout.
+   */
+  async commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return
+    const topics = groupByTopic(offsets).map(([topic, ps]) => ({
+      topic,
+      partitions: ps.map((partition) => ({partition, offset: String(offsets.find((o) => o.topic === topic && o.partition === partition)!.offset)})),
+    }))
+    const giveUpAt = Date.now() + this.conn.timeoutMs
+    let backoff = 100
+    let lastBounce = ''
+    for (;;) {
+      const [description] = await this.describeGroups([group])
+      if (description.members.length > 0) throw activeGroupError(group, description.members, 'reset offsets of')
+      if (RESETTABLE_GROUP_STATES.includes(description.state)) {
+        try {
+          await this.conn.run(`commit offsets of group ${group}`, () =>
+            this.withCoordinator(group, (coordinator) => coordinator.offsetCommit({groupId: group, groupGenerationId: -1, memberId: '', topics})),
+          )
+          return
+        } catch (error) {
+          // conn.run has turned the kafkajs error into a KafkitError whose code is Kafka's error name.
+          const code = error instanceof KafkitError ? error.code : (errorType(error) ?? '')
+          if (!GROUP_BUSY_ERRORS.has(code)) throw error
+          lastBounce = `the coordinator answers ${code}`
+        }
+      } else {
+        lastBounce = `it is ${description.state} without members`
+      }
+      if (Date.now() + backoff >= giveUpAt) {
+        throw new KafkitError(`group "${group}" did not become inactive within ${this.conn.timeoutMs / 1000}s (${lastBounce}); nothing was committed`, {
+          code: 'GROUP_NOT_INACTIVE',
+          hint: 'members using the KIP-848 consumer protocol are invisible to kafkit; stop every consumer of the group, or raise --timeout',
+        })
+      }
+      await sleep(backoff)
+      backoff = Math.min(backoff * 2, 1000)
+    }
+  }
+
+  /** One DeleteGroups per coordinator; each group's outcome separately (Kafka answers per group). */
+  async deleteGroups(groups: readonly string[]): Promise<GroupDeletion[]> {
+    const outcome = new Map<string, string | null>()
+    await this.conn.run('delete groups', async () => {
+      for (const {broker, groups: batch} of await this.byCoordinator([...new Set(groups)])) {
+        const {results} = await broker.deleteGroups(batch)
+        for (const r of results) outcome.set(r.groupId, r.errorCode === 0 ? null : (r.error?.type ?? `error ${r.errorCode}`))
+      }
+    })
+    // A coordinator that moved answers NOT_COORDINATOR for its groups: ask again by FindCoordinator.
+    const moved = groups.filter((g) => COORDINATOR_ERRORS.has(outcome.get(g) ?? ''))
+    if (moved.length > 0) {
+      await this.conn.run('delete groups', () =>
+        Promise.all(
+          moved.map((group) =>
+            this.withCoordinator(group, async (coordinator) => {
+              const {results} = await coordinator.deleteGroups([group])
+              outcome.set(group, results[0]?.errorCode === 0 ? null : (results[0]?.error?.type ?? 'unknown error'))
+            }),
+          ),
+        ),
+      )
+    }
+    return [...new Set(groups)].map((group) => ({group, error: outcome.get(group) ?? null}))
+  }
+
+  /**
+   * The timestamp of the message at each position (for time lag), in the order given: one Fetch
+   * per leader for all partitions, a bounded amount per partition. A partition whose first batch
+   * did not fit is fetched again on its own, where Kafka always returns at least one whole batch.
+   * Positions on the same partition (groups at different offsets) go in separate rounds, since a
+   * Fetch names each partition once. null where the message cannot be read (deleted by retention,
+   * compressed with a codec kafkajs lacks, no leader).
+   */
+  async nextMessageTimestamps(positions: readonly TopicPartitionOffset[]): Promise<(number | null)[]> {
+    const found = new Map<string, number | null>()
+    const positionKey = (p: TopicPartitionOffset) => `${topicPartitionKey(p)}@${p.offset}`
+    const read = async (round: readonly TopicPartitionOffset[], maxBytesPerPartition: number) => {
+      const offsetOf = new Map(round.map((p) => [topicPartitionKey(p), p.offset]))
+      try {
+        await this.conn.run('fetch next messages', () =>
+          this.withLeaders(round, async (broker, topics) => {
+            const {responses} = await broker.fetch({
+              isolationLevel: READ_UNCOMMITTED,
+              maxWaitTime: 0,
+              minBytes: 1,
+              maxBytes: 64 * 1024 * 1024,
+              topics: topics.map(([topic, ps]) => ({
+                topic,
+                partitions: ps.map((partition) => ({partition, fetchOffset: String(offsetOf.get(topicPartitionKey({topic, partition}))), maxBytes: maxBytesPerPartition})),
+              })),
+            })
+            for (const {topicName, partitions} of responses) {
+              for (const p of partitions) {
+                const offset = offsetOf.get(topicPartitionKey({topic: topicName, partition: p.partition})) ?? 0
+                // A batch starts before the requested offset when the offset is in its middle.
+                const message = p.messages.find((m) => !m.isControlRecord && Number(m.offset) >= offset)
+                if (message) found.set(positionKey({topic: topicName, partition: p.partition, offset}), Number(message.timestamp))
+              }
+            }
+            return []
+          }),
+        )
+      } catch (error) {
+        // Time lag is an extra column: an unreadable message leaves its cell empty; only the
+        // --timeout bound fails the command.
+        if (error instanceof KafkitError && error.code === 'TIMEOUT') throw error
+      }
+    }
+
+    const distinct = [...new Map(positions.map((p) => [positionKey(p), p])).values()]
+    const rounds: TopicPartitionOffset[][] = []
+    const roundsOfPartition = new Map<string, number>()
+    for (const p of distinct) {
+      const k = roundsOfPartition.get(topicPartitionKey(p)) ?? 0
+      roundsOfPartition.set(topicPartitionKey(p), k + 1)
+      ;(rounds[k] ??= []).push(p)
+    }
+    await Promise.all(rounds.map((round) => read(round, 1024 * 1024)))
+    const unread = distinct.filter((p) => !found.has(positionKey(p)))
+    await Promise.all(unread.map((p) => read([p], 1024)))
+    return positions.map((p) => found.get(positionKey(p)) ?? null)
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** The coordinator of a group: guessed from metadata first, FindCoordinator when told to. */
+  private coordinatorOf(group: string, opts: {ask?: boolean} = {}): Promise<WireBroker> {
+    if (opts.ask) this.coordinators.delete(group)
+    let coordinator = this.coordinators.get(group)
+    if (!coordinator) {
+      coordinator = opts.ask ? this.cluster.findGroupCoordinator({groupId: group}) : this.placeGroup(group)
+      this.coordinators.set(group, coordinator)
+      coordinator.catch(() => this.coordinators.delete(group))
+    }
+    return coordinator
+  }
+
+  private placeGroup(group: string): Promise<WireBroker> {
+    const partitions = this.cluster.findTopicPartitionMetadata(OFFSETS_TOPIC)
+    const leader = partitions.length > 0 ? partitions.find((p) => p.partitionId === offsetsTopicPartitionFor(group, partitions.length))?.leader : undefined
+    // No __consumer_offsets yet (a fresh cluster): FindCoordinator also creates it.
+    if (leader === undefined || leader === null || leader < 0) return this.cluster.findGroupCoordinator({groupId: group})
+    return this.cluster.findBroker({nodeId: String(leader)})
+  }
+
+  /** Runs fn against the group's coordinator, asking for it again (with a pause) when it moved or loads. */
+  private async withCoordinator<T>(group: string, fn: (coordinator: WireBroker) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn(await this.coordinatorOf(group, {ask: attempt > 1}))
+      } catch (error) {
+        if (attempt >= 5 || !COORDINATOR_ERRORS.has(errorType(error) ?? '')) throw error
+        await sleep(100 * attempt)
+      }
+    }
+  }
+
+  private async byCoordinator(groups: readonly string[]): Promise<{broker: WireBroker; groups: string[]}[]> {
+    const coordinators = await Promise.all(groups.map((group) => this.coordinatorOf(group)))
+    const batches = new Map<string, {broker: WireBroker; groups: string[]}>()
+    coordinators.forEach((broker, i) => {
+      const batch = batches.get(String(broker.nodeId)) ?? {broker, groups: []}
+      batch.groups.push(groups[i])
+      batches.set(String(broker.nodeId), batch)
+    })
+    return [...batches.values()]
+  }
+
+  /**
+   * Sends one request per partition leader covering all its partitions (skipping partitions
+   * without a known leader), refreshing metadata and retrying when leadership moved.
+   */
+  private async withLeaders<T>(partitions: readonly TopicPartition[], send: (broker: WireBroker, topics: [string, number[]][]) => Promise<T[]>): Promise<T[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const byLeader = new Map<number, TopicPartition[]>()
+        for (const tp of partitions) {
+          const leader = this.cluster.findTopicPartitionMetadata(tp.topic).find((p) => p.partitionId === tp.partition)?.leader
+          if (leader === undefined || leader === null || leader < 0) continue
+          byLeader.set(leader, [...(byLeader.get(leader) ?? []), tp])
+        }
+        const answers = await Promise.all(
+          [...byLeader].map(async ([leader, tps]) => send(await this.cluster.findBroker({nodeId: String(leader)}), groupByTopic(tps))),
+        )
+        return answers.flat()
+      } catch (error) {
+        if (attempt >= 3 || !LEADER_ERRORS.has(errorType(error) ?? '')) throw error
+        await sleep(200 * attempt)
+        await this.cluster.refreshMetadata()
+      }
+    }
+  }
+}
+
+function brokerAddress(broker: WireBroker): BrokerAddress {
+  const i = broker.brokerAddress.lastIndexOf(':')
+  return {nodeId: Number(broker.nodeId), host: broker.brokerAddress.slice(0, i), port: Number(broker.brokerAddress.slice(i + 1))}
+}
+
+/** A consumer-protocol assignment; [] when empty (mid-rebalance) or not in that format. */
+function decodeAssignment(protocol: typeof import('kafkajs').AssignerProtocol, buffer: Buffer): TopicPartition[] {
+  try {
+    const decoded = protocol.MemberAssignment.decode(buffer)
+    if (!decoded) return []
+    return Object.entries(decoded.assignment)
+      .flatMap(([topic, partitions]) => partitions.map((partition) => ({topic, partition})))
+      .sort(compareTopicPartitions)
+  } catch {
+    return []
+  }
+}
+
+function groupByTopic(partitions: readonly TopicPartition[]): [string, number[]][] {
+  const byTopic = new Map<string, number[]>()
+  for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+  return [...byTopic].map(([topic, ps]) => [topic, [...new Set(ps)].sort((a, b) => a - b)])
+}

@@ -1,0 +1,242 @@
+/**
+ * groups list / describe / lag against real brokers, cross-checked with Kafka's own
+ * kafka-consumer-groups --describe on the same groups.
+ */
+import {describe, expect, inject, it} from 'vitest'
+
+import {
+  consumeAndCommit,
+  createTopic,
+  kafkaCoordinatorId,
+  kafkaDescribe,
+  messagesPerPartition,
+  produce,
+  startMember,
+} from '../groups-helpers.js'
+import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
+
+/** kafkit's partition rows in Kafka's column format, keyed like kafkaDescribe. */
+function asKafkaRows(partitions: any[]) {
+  const cell = (v: unknown) => (v === null || v === undefined ? '-' : String(v))
+  return new Map(
+    partitions.map((p) => [
+      `${p.topic}:${p.partition}`,
+      {
+        topic: p.topic,
+        partition: p.partition,
+        current: cell(p.committed),
+        logEnd: cell(p.logEnd),
+        lag: cell(p.lag),
+        consumerId: cell(p.owner?.consumerId),
+        host: cell(p.owner?.host),
+        clientId: cell(p.owner?.clientId),
+      },
+    ]),
+  )
+}
+
+describe('groups describe and lag equal kafka-consumer-groups --describe', () => {
+  it('for a group consumed part-way across two topics', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const orders = uniqueName('groups.orders')
+    const payments = uniqueName('groups.payments')
+    const group = uniqueName('groups.partway')
+    await createTopic(bootstrap, orders, 3)
+    await createTopic(bootstrap, payments, 2)
+    await produce(bootstrap, orders, messagesPerPartition([10, 20, 30]))
+    await produce(bootstrap, payments, messagesPerPartition([7, 0]))
+    await consumeAndCommit(bootstrap, group, [orders, payments], 25)
+
+    const details = await kafkitJson(['groups', 'describe', group])
+    const kafka = kafkaDescribe(group)
+    expect(kafka.size).toBeGreaterThan(0)
+    expect(asKafkaRows(details.partitions)).toEqual(kafka)
+    expect(details.state).toBe('Empty')
+    expect(details.members).toEqual([])
+
+    // The group committed exactly 25 messages; the rest (67 - 25 = 42) minus the partitions it never
+    // committed on is its lag. Kafka's rows sum to the same.
+    const kafkaLag = [...kafka.values()].reduce((sum, row) => sum + (row.lag === '-' ? 0 : Number(row.lag)), 0)
+    expect(details.totalLag).toBe(kafkaLag)
+    const committedTotal = details.partitions.reduce((sum: number, p: any) => sum + (p.committed ?? 0), 0)
+    expect(committedTotal).toBe(25)
+    for (const topic of details.topics) {
+      const rows = details.partitions.filter((p: any) => p.topic === topic.topic)
+      expect(topic.lag).toBe(rows.reduce((sum: number, p: any) => sum + (p.lag ?? 0), 0))
+    }
+
+    const lag = await kafkitJson(['groups', 'lag', group])
+    expect(lag.groups).toHaveLength(1)
+    expect(asKafkaRows(lag.groups[0].partitions)).toEqual(kafka)
+    expect(lag.groups[0].totalLag).toBe(kafkaLag)
+    expect(lag.breaches).toEqual([])
+
+    const table = await kafkit(['groups', 'describe', group])
+    expect(table.code).toBe(0)
+    expect(table.stdout).toContain('TOPIC')
+    expect(table.stdout).toMatch(/CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID/)
+    expect(table.stdout).toMatch(new RegExp(`total lag:\\s+${kafkaLag}\\b`))
+  })
+
+  it('with a live member: members, assignment, owners and coordinator as Kafka reports them', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const topic = uniqueName('groups.live')
+    const group = uniqueName('groups.live')
+    await createTopic(bootstrap, topic, 3)
+    await produce(bootstrap, topic, messagesPerPartition([5, 5, 5]))
+    await consumeAndCommit(bootstrap, group, [topic], 4)
+    const member = await startMember(bootstrap, group, [topic])
+    try {
+      const details = await kafkitJson(['groups', 'describe', group])
+      expect(details.state).toBe('Stable')
+      expect(details.protocolType).toBe('consumer')
+      expect(details.members).toHaveLength(1)
+      expect(details.members[0].clientId).toBe('kafkit-test')
+      expect(details.members[0].assignment).toEqual([0, 1, 2].map((partition) => ({topic, partition})))
+      expect(details.coordinator.nodeId).toBe(kafkaCoordinatorId(group))
+      // Owners included: every assigned partition is a row, committed or not.
+      expect(asKafkaRows(details.partitions)).toEqual(kafkaDescribe(group))
+      expect(details.partitions.every((p: any) => p.owner?.consumerId === details.members[0].consumerId)).toBe(true)
+
+      const list = await kafkitJson(['groups', 'list'])
+      expect(list).toContainEqual({group, state: 'Stable', protocolType: 'consumer', members: 1, topics: [topic]})
+    } finally {
+      await member.stop()
+    }
+  })
+
+  it('lag of many groups in few requests, with the same numbers as Kafka', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const topic = uniqueName('groups.many')
+    await createTopic(bootstrap, topic, 4)
+    await produce(bootstrap, topic, messagesPerPartition([10, 10, 10, 10]))
+    const groups = [uniqueName('groups.many'), uniqueName('groups.many'), uniqueName('groups.many')]
+    for (const [i, group] of groups.entries()) await consumeAndCommit(bootstrap, group, [topic], 5 + 10 * i)
+
+    const res = await kafkit(['groups', 'lag', ...groups, '-o', 'json'], {env: {KAFKIT_REQUEST_STATS: '1'}})
+    expect(res.code).toBe(0)
+    const lag = JSON.parse(res.stdout)
+    expect(lag.groups.map((g: any) => g.group)).toEqual(groups)
+    for (const g of lag.groups) {
+      const kafka = kafkaDescribe(g.group)
+      expect(asKafkaRows(g.partitions)).toEqual(kafka)
+      expect(g.totalLag).toBe([...kafka.values()].reduce((sum, row) => sum + (row.lag === '-' ? 0 : Number(row.lag)), 0))
+    }
+    // 5, 15 and 25 messages committed: the group that read most has the most committed offsets.
+    expect(lag.groups.map((g: any) => g.partitions.reduce((sum: number, p: any) => sum + (p.committed ?? 0), 0))).toEqual([5, 15, 25])
+
+    // One broker: one ListOffsets for every partition of every group, one DescribeGroups for all
+    // groups, one OffsetFetch per group, and no FindCoordinator (placement comes from metadata).
+    const counts = Object.fromEntries([...res.stderr.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]))
+    expect(counts).toMatchObject({ListOffsets: 1, DescribeGroups: 1, OffsetFetch: 3, Metadata: 1})
+    expect(counts.GroupCoordinator ?? counts.FindCoordinator).toBeUndefined()
+
+    const all = await kafkitJson(['groups', 'lag', '--all-groups'])
+    for (const group of groups) expect(all.groups.map((g: any) => g.group)).toContain(group)
+  })
+
+  it('--fail-above exits 3 when a group is above the threshold, 0 otherwise (through bin/run.js)', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const topic = uniqueName('groups.alert')
+    const group = uniqueName('groups.alert')
+    await createTopic(bootstrap, topic, 1)
+    await produce(bootstrap, topic, messagesPerPartition([50]))
+    await consumeAndCommit(bootstrap, group, [topic], 20)
+
+    const breached = await kafkit(['groups', 'lag', group, '--fail-above', '29'])
+    expect(breached.code).toBe(3)
+    expect(breached.stderr).toBe('')
+    expect(breached.stdout).toContain(`lag above 29: ${group} (30)`)
+
+    const ok = await kafkit(['groups', 'lag', group, '--fail-above', '30'])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toContain("no group's lag is above 30")
+
+    const json = await kafkit(['groups', 'lag', group, '--fail-above', '10', '-o', 'json'])
+    expect(json.code).toBe(3)
+    expect(JSON.parse(json.stdout).breaches).toEqual([{group, lag: 30, threshold: 10}])
+  })
+
+  it('--time-lag is the age of the next unconsumed message', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const topic = uniqueName('groups.timelag')
+    const group = uniqueName('groups.timelag')
+    const hourAgo = Date.now() - 3_600_000
+    await createTopic(bootstrap, topic, 2)
+    // Partition 0: one message a minute from an hour ago; partition 1: all read.
+    await produce(bootstrap, topic, [...messagesPerPartition([10], (_, i) => hourAgo + i * 60_000), {partition: 1, timestamp: hourAgo}])
+    await consumeAndCommit(bootstrap, group, [topic], 11)
+    // Rewind partition 0 to message 3 with Kafka's own tool.
+    const reset = kafkaTool('consumerGroups', ['--reset-offsets', '--group', group, '--topic', `${topic}:0`, '--to-offset', '3', '--execute'])
+    expect(reset.status).toBe(0)
+
+    const before = Date.now()
+    const lag = await kafkitJson(['groups', 'lag', group, '--time-lag'])
+    const after = Date.now()
+    const [p0, p1] = lag.groups[0].partitions
+    expect(p0).toMatchObject({partition: 0, committed: 3, lag: 7})
+    // The next unconsumed message was produced at hourAgo + 3 min.
+    expect(p0.timeLagMs).toBeGreaterThanOrEqual(before - (hourAgo + 3 * 60_000))
+    expect(p0.timeLagMs).toBeLessThanOrEqual(after - (hourAgo + 3 * 60_000))
+    expect(p1).toMatchObject({partition: 1, lag: 0, timeLagMs: null})
+    expect(lag.groups[0].maxTimeLagMs).toBe(p0.timeLagMs)
+
+    const table = await kafkit(['groups', 'lag', group, '--time-lag'])
+    expect(table.stdout).toMatch(/TIME-LAG/)
+    expect(table.stdout).toMatch(/\b5[67]m\d\ds\b/)
+  })
+
+  it('names unknown groups in one line, exit 1', async () => {
+    const describeRes = await kafkit(['groups', 'describe', 'no.such.group'])
+    expect(describeRes.code).toBe(1)
+    expect(describeRes.stdout).toBe('')
+    expect(describeRes.stderr).toMatch(/^kafkit: consumer group "no\.such\.group" not found on 127\.0\.0\.1:\d+ — kafkit groups list shows what exists\n$/)
+
+    const lagRes = await kafkit(['groups', 'lag', 'no.such.group', 'nor.this'])
+    expect(lagRes.code).toBe(1)
+    expect(lagRes.stderr).toMatch(/^kafkit: consumer groups "no\.such\.group", "nor\.this" not found on /)
+    expect(lagRes.stderr.trim().split('\n')).toHaveLength(1)
+
+    const none = await kafkit(['groups', 'lag'])
+    expect(none.code).toBe(1)
+    expect(none.stderr).toBe('kafkit: no groups given — name groups (kafkit groups lag orders-app billing) or pass --all-groups\n')
+  })
+
+  it('lists the groups Kafka lists', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const topic = uniqueName('groups.listed')
+    const group = uniqueName('groups.listed')
+    await createTopic(bootstrap, topic, 1)
+    await produce(bootstrap, topic, messagesPerPartition([3]))
+    await consumeAndCommit(bootstrap, group, [topic], 2)
+    const list = await kafkitJson(['groups', 'list'])
+    expect(list).toContainEqual({group, state: 'Empty', protocolType: 'consumer', members: 0, topics: [topic]})
+    // Other tests create and delete groups meanwhile, so only this test's group is compared.
+    expect(kafkaTool('consumerGroups', ['--list']).stdout.split('\n')).toContain(group)
+  })
+})
+
+describe('on three brokers', () => {
+  it('finds each group on its coordinator and matches Kafka, partitions led by different brokers', async () => {
+    const bootstrap = inject('kafka3Bootstrap')
+    const topic = uniqueName('groups.three')
+    await createTopic(bootstrap, topic, 6, 3)
+    await produce(bootstrap, topic, messagesPerPartition([6, 5, 4, 3, 2, 1]))
+    const groups = Array.from({length: 4}, () => uniqueName('groups.three'))
+    for (const [i, group] of groups.entries()) await consumeAndCommit(bootstrap, group, [topic], 3 + i)
+
+    const res = await kafkit(['groups', 'lag', ...groups, '-o', 'json'], {bootstrap, env: {KAFKIT_REQUEST_STATS: '1'}})
+    expect(res.code).toBe(0)
+    for (const g of JSON.parse(res.stdout).groups) expect(asKafkaRows(g.partitions)).toEqual(kafkaDescribe(g.group, bootstrap))
+    const counts = Object.fromEntries([...res.stderr.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]))
+    // At most one ListOffsets per broker, however many groups and partitions.
+    expect(counts.ListOffsets).toBeLessThanOrEqual(3)
+    expect(counts.DescribeGroups).toBeLessThanOrEqual(3)
+
+    for (const group of groups) {
+      const details = await kafkitJson(['groups', 'describe', group], {bootstrap})
+      expect(details.coordinator.nodeId).toBe(kafkaCoordinatorId(group, bootstrap))
+      expect(asKafkaRows(details.partitions)).toEqual(kafkaDescribe(group, bootstrap))
+    }
+  })
+})
