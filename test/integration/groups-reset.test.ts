@@ -2,12 +2,14 @@
  * groups reset-offsets and groups delete against the real broker: every strategy executed and the
  * committed offsets read back with Kafka's own kafka-consumer-groups.
  */
+import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, inject, it} from 'vitest'
 
+import {KafkaToolClass, kafkaToolCommand} from '../../src/local/harness.js'
 import {consumeAndCommit, createTopic, kafkaCommitted, messagesPerPartition, produce, startMember} from '../groups-helpers.js'
 import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
 
@@ -252,6 +254,42 @@ describe('groups with active members', () => {
       expect(res.stderr).toBe('')
       expect(res.code).toBe(0)
       expect(kafkaCommitted(group)).toEqual(committedOf(topic, [offset, offset, offset]))
+    }
+  })
+})
+
+describe('a member kafkit cannot see (KIP-848 consumer protocol, Java console consumer)', () => {
+  it('bounces the commit until the member leaves, within --timeout, and says so when it does not', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const {topic, group} = await fixture()
+    // Reads messages 5..9, then exits (leaving the group) after 10 s without new messages.
+    const [java, ...javaArgs] = kafkaToolCommand(KafkaToolClass.consoleConsumer)
+    const consumer = spawn(java, [...javaArgs, '--bootstrap-server', bootstrap, '--topic', topic, '--group', group,
+      '--consumer-property', 'group.protocol=consumer', '--timeout-ms', '10000'], {stdio: 'ignore'})
+    const exited = new Promise((resolve) => consumer.on('exit', resolve))
+    try {
+      // Kafka's own tool sees the member (kafkajs's DescribeGroups v2 reports such a group as Dead).
+      for (let i = 0; ; i++) {
+        const members = kafkaTool('consumerGroups', ['--describe', '--group', group, '--members'])
+        if (/\bconsole-consumer\b/.test(members.stdout)) break
+        if (i > 30) throw new Error(`the console consumer never joined: ${members.stdout}${members.stderr}`)
+        await new Promise((r) => setTimeout(r, 500))
+      }
+      const refused = await kafkit(['groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute', '--timeout', '2s'])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(new RegExp(`^kafkit: group "${group.replace('.', '\\.')}" did not become inactive within 2s \\(the coordinator answers UNKNOWN_MEMBER_ID\\); nothing was committed — `))
+      // Still the consumer's own offsets (5, or 10 once it auto-committed what it read), not 0.
+      for (const offset of Object.values(kafkaCommitted(group))) expect(['5', '10']).toContain(offset)
+
+      // Given time, the reset goes through as soon as the member has left.
+      const waited = await kafkit(['groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute', '--timeout', '60s'])
+      expect(waited.stderr).toBe('')
+      expect(waited.code).toBe(0)
+      expect(consumer.exitCode).not.toBeNull()
+      expect(kafkaCommitted(group)).toEqual(committedOf(topic, [0, 0, 0]))
+    } finally {
+      consumer.kill()
+      await exited
     }
   })
 })
