@@ -155,6 +155,10 @@ describe('groups describe and lag equal kafka-consumer-groups --describe', () =>
     const json = await kafkit(['groups', 'lag', group, '--fail-above', '10', '-o', 'json'])
     expect(json.code).toBe(3)
     expect(JSON.parse(json.stdout).breaches).toEqual([{group, lag: 30, threshold: 10}])
+
+    const bad = await kafkit(['groups', 'lag', group, '--fail-above', '-1'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toBe('kafkit: --fail-above: "-1" is not a number of messages — e.g. --fail-above 10000\n')
   })
 
   it('--time-lag is the age of the next unconsumed message', async () => {

@@ -3,7 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {groupsLag, type GroupsLagResult} from '../../app/groups.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderGroupsLag} from '../../cli/render-groups.js'
-import {ExitCode} from '../../errors.js'
+import {parseNonNegativeInteger} from '../../core/topic-partition.js'
+import {ExitCode, KafkitError} from '../../errors.js'
 
 export default class GroupsLag extends KafkaCommand<typeof GroupsLag> {
   static summary = 'Lag of many groups in a few requests; exit 3 when a group is above --fail-above'
@@ -20,18 +21,23 @@ Exit codes: 0 ok, 3 some group's lag is above --fail-above, 1 error.`
   static args = {group: Args.string({required: false, description: 'consumer group ids'})}
   static flags = {
     'all-groups': Flags.boolean({description: 'every group of the cluster'}),
-    'fail-above': Flags.integer({min: 0, description: "exit 3 when a group's total lag is above this many messages"}),
+    'fail-above': Flags.string({description: "exit 3 when a group's total lag is above this many messages"}),
     'time-lag': Flags.boolean({description: 'also show how old the next unconsumed message is (reads one message per lagging partition)'}),
   }
 
   async run(): Promise<GroupsLagResult> {
     const {argv} = await this.parse(GroupsLag)
     const timeLag = this.flags['time-lag']
+    const failAbove = this.flags['fail-above']
+    const threshold = failAbove === undefined ? undefined : parseNonNegativeInteger(failAbove.trim())
+    if (failAbove !== undefined && threshold === undefined) {
+      throw new KafkitError(`--fail-above: "${failAbove}" is not a number of messages`, {hint: 'e.g. --fail-above 10000'})
+    }
     const result = await groupsLag(await this.connection(), {
       groups: argv as string[],
       allGroups: this.flags['all-groups'],
       timeLag,
-      failAbove: this.flags['fail-above'],
+      failAbove: threshold,
     })
     this.render(result, (r) => renderGroupsLag(r, {timeLag}))
     if (result.breaches.length > 0) process.exitCode = ExitCode.thresholdBreached

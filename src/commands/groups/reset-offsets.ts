@@ -26,7 +26,7 @@ The group must have no active members. --export FILE writes the offsets before t
 
   static args = {group: Args.string({required: true, description: 'consumer group id'})}
   static flags = {
-    topic: Flags.string({multiple: true, description: 'topic to reset, optionally with partitions: orders or orders:0,2,5 (repeatable)', helpGroup: 'SCOPE'}),
+    topic: Flags.string({multiple: true, multipleNonGreedy: true, description: 'topic to reset, optionally with partitions: orders or orders:0,2,5 (repeatable)', helpGroup: 'SCOPE'}),
     'all-topics': Flags.boolean({description: 'every partition the group has a committed offset for', helpGroup: 'SCOPE'}),
     'to-earliest': Flags.boolean({description: 'to the log start', helpGroup: 'STRATEGY'}),
     'to-latest': Flags.boolean({description: 'to the log end (skip everything not yet consumed)', helpGroup: 'STRATEGY'}),
