@@ -91,6 +91,12 @@ const READ_UNCOMMITTED = 0
 const LATEST_TIMESTAMP = -1
 const EARLIEST_TIMESTAMP = -2
 const OFFSETS_TOPIC = '__consumer_offsets'
+/**
+ * Time lag reads one message per lagging partition: enough for a typical batch on the first
+ * round, bounded per broker request; a bigger first batch is fetched on its own afterwards.
+ */
+const FETCH_BYTES_PER_PARTITION = 64 * 1024
+const FETCH_BYTES_PER_REQUEST = 32 * 1024 * 1024
 /** Never sent to Kafka: the handle consumer only lends its Cluster and never joins. */
 const HANDLE_GROUP_ID = 'kafkit-cluster-handle'
 
@@ -313,9 +319,10 @@ class WireGroupsClient implements GroupsClient {
    */
   async commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return
+    const offsetOf = new Map(offsets.map((o) => [topicPartitionKey(o), o.offset]))
     const topics = groupByTopic(offsets).map(([topic, ps]) => ({
       topic,
-      partitions: ps.map((partition) => ({partition, offset: String(offsets.find((o) => o.topic === topic && o.partition === partition)!.offset)})),
+      partitions: ps.map((partition) => ({partition, offset: String(offsetOf.get(topicPartitionKey({topic, partition})))})),
     }))
     const giveUpAt = Date.now() + this.conn.timeoutMs
     let backoff = 100
@@ -395,7 +402,7 @@ class WireGroupsClient implements GroupsClient {
               isolationLevel: READ_UNCOMMITTED,
               maxWaitTime: 0,
               minBytes: 1,
-              maxBytes: 64 * 1024 * 1024,
+              maxBytes: FETCH_BYTES_PER_REQUEST,
               topics: topics.map(([topic, ps]) => ({
                 topic,
                 partitions: ps.map((partition) => ({partition, fetchOffset: String(offsetOf.get(topicPartitionKey({topic, partition}))), maxBytes: maxBytesPerPartition})),
@@ -427,9 +434,10 @@ class WireGroupsClient implements GroupsClient {
       roundsOfPartition.set(topicPartitionKey(p), k + 1)
       ;(rounds[k] ??= []).push(p)
     }
-    await Promise.all(rounds.map((round) => read(round, 1024 * 1024)))
+    await Promise.all(rounds.map((round) => read(round, FETCH_BYTES_PER_PARTITION)))
+    // Alone in a request, a partition always gets its first batch, whatever its size.
     const unread = distinct.filter((p) => !found.has(positionKey(p)))
-    await Promise.all(unread.map((p) => read([p], 1024)))
+    await Promise.all(unread.map((p) => read([p], 1)))
     return positions.map((p) => found.get(positionKey(p)) ?? null)
   }
 

@@ -161,31 +161,48 @@ describe('groups describe and lag equal kafka-consumer-groups --describe', () =>
     expect(bad.stderr).toBe('kafkit: --fail-above: "-1" is not a number of messages — e.g. --fail-above 10000\n')
   })
 
-  it('--time-lag is the age of the next unconsumed message', async () => {
+  it('--time-lag is the age of the next unconsumed message, per group, however big its batch', async () => {
     const bootstrap = inject('kafkaBootstrap')
     const topic = uniqueName('groups.timelag')
-    const group = uniqueName('groups.timelag')
+    const [early, late, caughtUp] = [uniqueName('groups.timelag'), uniqueName('groups.timelag'), uniqueName('groups.timelag')]
     const hourAgo = Date.now() - 3_600_000
     await createTopic(bootstrap, topic, 2)
-    // Partition 0: one message a minute from an hour ago; partition 1: all read.
-    await produce(bootstrap, topic, [...messagesPerPartition([10], (_, i) => hourAgo + i * 60_000), {partition: 1, timestamp: hourAgo}])
-    await consumeAndCommit(bootstrap, group, [topic], 11)
-    // Rewind partition 0 to message 3 with Kafka's own tool.
-    const reset = kafkaTool('consumerGroups', ['--reset-offsets', '--group', group, '--topic', `${topic}:0`, '--to-offset', '3', '--execute'])
-    expect(reset.status).toBe(0)
+    // Partition 0: a small batch, one message a minute from an hour ago. Partition 1: one 200 KiB
+    // batch (more than kafkit reads per partition at first), one message a second from 30 min later.
+    await produce(bootstrap, topic, messagesPerPartition([10], (_, i) => hourAgo + i * 60_000))
+    await produce(
+      bootstrap,
+      topic,
+      Array.from({length: 100}, (_, i) => ({partition: 1, timestamp: hourAgo + 1_800_000 + i * 1000, value: `${i}`.padEnd(2048, '.')})),
+    )
+    // Two groups at different offsets of the same partitions, set with Kafka's own tool.
+    const set = (group: string, partition: number, offset: number) =>
+      expect(kafkaTool('consumerGroups', ['--reset-offsets', '--group', group, '--topic', `${topic}:${partition}`, '--to-offset', String(offset), '--execute']).status).toBe(0)
+    set(early, 0, 3)
+    set(early, 1, 50)
+    set(late, 0, 7)
+    set(late, 1, 99)
+    set(caughtUp, 0, 10)
 
     const before = Date.now()
-    const lag = await kafkitJson(['groups', 'lag', group, '--time-lag'])
+    const lag = await kafkitJson(['groups', 'lag', early, late, caughtUp, '--time-lag'])
     const after = Date.now()
-    const [p0, p1] = lag.groups[0].partitions
-    expect(p0).toMatchObject({partition: 0, committed: 3, lag: 7})
-    // The next unconsumed message was produced at hourAgo + 3 min.
-    expect(p0.timeLagMs).toBeGreaterThanOrEqual(before - (hourAgo + 3 * 60_000))
-    expect(p0.timeLagMs).toBeLessThanOrEqual(after - (hourAgo + 3 * 60_000))
-    expect(p1).toMatchObject({partition: 1, lag: 0, timeLagMs: null})
-    expect(lag.groups[0].maxTimeLagMs).toBe(p0.timeLagMs)
+    const expectAge = (row: any, producedAt: number) => {
+      expect(row.timeLagMs).toBeGreaterThanOrEqual(before - producedAt)
+      expect(row.timeLagMs).toBeLessThanOrEqual(after - producedAt)
+    }
+    const [e0, e1] = lag.groups[0].partitions
+    expect([e0.lag, e1.lag]).toEqual([7, 50])
+    expectAge(e0, hourAgo + 3 * 60_000)
+    expectAge(e1, hourAgo + 1_800_000 + 50_000)
+    expect(lag.groups[0].maxTimeLagMs).toBe(e0.timeLagMs)
+    const [l0, l1] = lag.groups[1].partitions
+    expectAge(l0, hourAgo + 7 * 60_000)
+    expectAge(l1, hourAgo + 1_800_000 + 99_000)
+    expect(lag.groups[2].partitions).toEqual([expect.objectContaining({partition: 0, lag: 0, timeLagMs: null})])
+    expect(lag.groups[2].maxTimeLagMs).toBeNull()
 
-    const table = await kafkit(['groups', 'lag', group, '--time-lag'])
+    const table = await kafkit(['groups', 'lag', early, '--time-lag'])
     expect(table.stdout).toMatch(/TIME-LAG/)
     expect(table.stdout).toMatch(/\b5[67]m\d\ds\b/)
   })
