@@ -28,7 +28,6 @@ import {
 import {
   offsetsAfterReset,
   offsetsBeforeReset,
-  parseTopicScope,
   planOffsetReset,
   resolveTopicScopes,
   type OffsetResetPlan,
@@ -331,7 +330,7 @@ export async function planGroupReset(conn: KafkaConnection, request: GroupResetR
       })
     }
   } else {
-    const scopes = choice.scope === 'file' ? [...new Set(fileEntries!.map((e) => e.topic))].map((topic) => ({topic})) : choice.scope.map(parseTopicScope)
+    const scopes = choice.scope === 'file' ? [...new Set(fileEntries!.map((e) => e.topic))].map((topic) => ({topic})) : choice.scope
     scope = resolveTopicScopes(scopes, client.topicPartitions(scopes.map((s) => s.topic)))
   }
 

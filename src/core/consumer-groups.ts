@@ -5,7 +5,7 @@
  */
 import {KafkitError} from '../errors.js'
 import type {GroupMemberAssignment} from './lag.js'
-import type {OffsetResetStrategy} from './offset-reset.js'
+import {parseTopicScope, type OffsetResetStrategy, type TopicScope} from './offset-reset.js'
 import {parseNonNegativeInteger} from './topic-partition.js'
 import {parseDuration, parseTimestamp} from './units.js'
 
@@ -93,8 +93,8 @@ export type ResetStrategyChoice = Exclude<OffsetResetStrategy, {kind: 'file'}> |
 
 export interface ResetChoice {
   readonly strategy: ResetStrategyChoice
-  /** `--topic` values (unparsed) or 'all' for --all-topics; 'file' when only --from-file says which partitions. */
-  readonly scope: readonly string[] | 'all' | 'file'
+  /** The --topic scopes, 'all' for --all-topics, or 'file' when only --from-file says which partitions. */
+  readonly scope: readonly TopicScope[] | 'all' | 'file'
 }
 
 export const RESET_STRATEGY_FLAGS = ['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime', 'by-duration', 'from-file'] as const
@@ -120,7 +120,7 @@ export function resetChoiceFromFlags(flags: ResetFlags): ResetChoice {
   if (topics.length === 0 && !flags['all-topics'] && strategy.kind !== 'file') {
     throw new KafkitError('no topics to reset', {code: 'INVALID_RESET', hint: 'add --topic NAME[:0,1,...] (repeatable) or --all-topics'})
   }
-  const scope = topics.length > 0 ? topics : flags['all-topics'] ? 'all' : 'file'
+  const scope = topics.length > 0 ? topics.map(parseTopicScope) : flags['all-topics'] ? 'all' : 'file'
   return {strategy, scope}
 }
 

@@ -2,6 +2,10 @@
  * groups list / describe / lag against real brokers, cross-checked with Kafka's own
  * kafka-consumer-groups --describe on the same groups.
  */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, inject, it} from 'vitest'
 
 import {
@@ -259,5 +263,34 @@ describe('on three brokers', () => {
       expect(details.coordinator.nodeId).toBe(kafkaCoordinatorId(group, bootstrap))
       expect(asKafkaRows(details.partitions)).toEqual(kafkaDescribe(group, bootstrap))
     }
+  })
+})
+
+describe('through TLS + SCRAM-SHA-512', () => {
+  it('describes, lags and resets with the same client settings as every other command', async () => {
+    const bootstrap = inject('kafkaBootstrap')
+    const secure = inject('kafkaSecure')
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-groups-sec-'))
+    const config = join(dir, 'config.yaml')
+    writeFileSync(
+      config,
+      `currentContext: secure\ncontexts:\n  secure:\n    brokers: [${secure.bootstrap}]\n    tls: {ca: ${secure.caFile}}\n` +
+        `    sasl: {mechanism: scram-sha-512, username: ${secure.username}, passwordEnv: TEST_KAFKA_PASSWORD}\n`,
+    )
+    const env = {KAFKIT_CONFIG: config, KAFKA_BOOTSTRAP_SERVERS: undefined, TEST_KAFKA_PASSWORD: secure.password}
+    const topic = uniqueName('groups.secure')
+    const group = uniqueName('groups.secure')
+    await createTopic(bootstrap, topic, 2)
+    await produce(bootstrap, topic, messagesPerPartition([4, 4]))
+    await consumeAndCommit(bootstrap, group, [topic], 3)
+
+    const lag = await kafkit(['groups', 'lag', group, '-o', 'json'], {env})
+    expect(lag.stderr).toBe('')
+    expect(asKafkaRows(JSON.parse(lag.stdout).groups[0].partitions)).toEqual(kafkaDescribe(group))
+    const describeRes = await kafkit(['groups', 'describe', group, '-o', 'json'], {env})
+    expect(JSON.parse(describeRes.stdout).coordinator.port).toBe(Number(secure.bootstrap.split(':')[1]))
+    const reset = await kafkit(['groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute'], {env})
+    expect(reset.code, reset.stderr).toBe(0)
+    expect([...kafkaDescribe(group).values()].map((row) => row.current)).toEqual(['0', '0'])
   })
 })

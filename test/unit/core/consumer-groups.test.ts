@@ -87,13 +87,13 @@ describe('resetChoiceFromFlags', () => {
     ['--by-duration short', {'by-duration': '2d'}, {kind: 'duration', ms: 172_800_000}],
     ['--from-file', {'from-file': 'before.csv'}, {kind: 'file', path: 'before.csv'}],
   ])('%s', (_, flags, strategy) => {
-    expect(resetChoiceFromFlags({...scope, ...flags})).toEqual({strategy, scope: ['orders']})
+    expect(resetChoiceFromFlags({...scope, ...flags})).toEqual({strategy, scope: [{topic: 'orders'}]})
   })
 
   it('takes the scope from --all-topics, or from the file alone', () => {
     expect(resetChoiceFromFlags({'all-topics': true, 'to-latest': true}).scope).toBe('all')
     expect(resetChoiceFromFlags({'from-file': 'f.csv'}).scope).toBe('file')
-    expect(resetChoiceFromFlags({'from-file': 'f.csv', topic: ['a:0']}).scope).toEqual(['a:0'])
+    expect(resetChoiceFromFlags({'from-file': 'f.csv', topic: ['a:0', 'b']}).scope).toEqual([{topic: 'a', partitions: [0]}, {topic: 'b'}])
   })
 
   it.each<[string, ResetFlags, string]>([
@@ -108,6 +108,7 @@ describe('resetChoiceFromFlags', () => {
     ['shift beyond safe integers', {...scope, 'shift-by': '99999999999999999999'}, '--shift-by: "99999999999999999999" is not valid'],
     ['time without zone', {...scope, 'to-datetime': '2026-11-01T10:00:00'}, '--to-datetime: "2026-11-01T10:00:00" is not valid'],
     ['bad duration', {...scope, 'by-duration': 'an hour'}, '--by-duration: "an hour" is not valid'],
+    ['a bad --topic', {topic: ['orders:x'], 'to-latest': true}, 'invalid topic scope "orders:x": partition "x" is not a non-negative integer'],
   ])('rejects %s with one line', (_, flags, message) => {
     const error = (() => {
       try {
