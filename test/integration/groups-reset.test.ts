@@ -93,8 +93,12 @@ describe('groups reset-offsets', () => {
     const when = new Date(base + 4.5 * MINUTE).toISOString().replace('Z', '')
     const kafkaPlan = kafkaTool('consumerGroups', ['--reset-offsets', '--group', group, '--topic', topic, '--to-datetime', `${when}Z`, '--dry-run'])
     expect(kafkaPlan.status, kafkaPlan.stderr).toBe(0)
+    // Rows are GROUP TOPIC PARTITION NEW-OFFSET (Kafka 3.9 prints them without line breaks).
     const kafkaNew = Object.fromEntries(
-      [...kafkaPlan.stdout.matchAll(new RegExp(`^\\S+\\s+${topic.replace('.', '\\.')}\\s+(\\d+)\\s+(\\d+)`, 'gm'))].map((m) => [Number(m[1]), Number(m[2])]),
+      [...kafkaPlan.stdout.matchAll(new RegExp(`${group.replace('.', '\\.')}\\s+${topic.replace('.', '\\.')}\\s+(\\d+)\\s+(\\d+)`, 'g'))].map((m) => [
+        Number(m[1]),
+        Number(m[2]),
+      ]),
     )
     const ours = await kafkitJson(['groups', 'reset-offsets', group, '--topic', topic, '--to-datetime', `${when}Z`])
     expect(Object.fromEntries(ours.plan.rows.map((r: any) => [r.partition, r.new]))).toEqual(kafkaNew)
