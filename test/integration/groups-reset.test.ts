@@ -280,6 +280,10 @@ describe('a member kafkit cannot see (KIP-848 consumer protocol, Java console co
         if (i > 30) throw new Error(`the console consumer never joined: ${members.stdout}${members.stderr}`)
         await new Promise((r) => setTimeout(r, 500))
       }
+      const described = await kafkitJson(['groups', 'describe', group])
+      expect(described).toMatchObject({state: 'Unknown', members: []})
+      expect((await kafkit(['groups', 'describe', group])).stdout).toContain('state Unknown: the group uses the KIP-848 consumer protocol')
+
       const refused = await kafkit(['groups', 'reset-offsets', group, '--topic', topic, '--to-earliest', '--execute', '--timeout', '2s'])
       expect(refused.code).toBe(1)
       expect(refused.stderr).toMatch(new RegExp(`^kafkit: group "${group.replace('.', '\\.')}" did not become inactive within 2s \\(the coordinator answers UNKNOWN_MEMBER_ID\\); nothing was committed — `))
