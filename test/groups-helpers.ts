@@ -97,7 +97,8 @@ export interface LiveMember {
 /** A member that stays in the group (it consumes nothing it commits) until stop(). */
 export async function startMember(bootstrap: string, group: string, topics: readonly string[]): Promise<LiveMember> {
   const conn = connect(bootstrap)
-  const consumer = await conn.consumer({groupId: group, ...FAST_GROUP})
+  // Short fetch waits keep heartbeats regular on a busy machine, so the member does not time out.
+  const consumer = await conn.consumer({groupId: group, ...FAST_GROUP, maxWaitTimeInMs: 200})
   await consumer.subscribe({topics: [...topics], fromBeginning: false})
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()))
   await consumer.run({autoCommit: false, eachMessage: async () => {}})
