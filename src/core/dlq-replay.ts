@@ -20,8 +20,12 @@ import {
   type OutgoingHeaders,
   headerValues,
   nullableBytesToJson,
+  parseHeaderFlag,
 } from './console-format.js'
+import {KafkitError} from '../errors.js'
 import {type DlqFailure, type DlqFormat, RETRY_COUNT_HEADER, decodeDlqRecord, failureTime} from './dlq.js'
+import {isValidTopicName, parseNonNegativeInteger} from './topic-partition.js'
+import {parseTimestamp} from './units.js'
 
 export const REPLAY_SOURCE_TOPIC_HEADER = 'kafkit-replay-source-topic'
 export const REPLAY_SOURCE_PARTITION_HEADER = 'kafkit-replay-source-partition'
@@ -303,4 +307,215 @@ export function inspectDlq(records: Iterable<ConsumedRecord>, options: {sampleSi
   const inspector = new DlqInspector(options.sampleSize)
   for (const record of records) inspector.add(record)
   return inspector.result()
+}
+
+// ---------------------------------------------------------------------------------------------
+// dlq replay: names, pacing and the summary
+
+/** The default replay group: its committed offsets are the replay's progress. */
+export function defaultReplayGroup(dlqTopic: string): string {
+  return `kafkit-dlq-replay.${dlqTopic}`
+}
+
+/** One transactional id per (group, DLQ): a new run fences the previous one of the same replay. */
+export function replayTransactionalId(group: string, dlqTopic: string): string {
+  return `kafkit-dlq-replay:${group}:${dlqTopic}`
+}
+
+/**
+ * `--rate N`: a token bucket holding at most `burst` tokens (default a tenth of a second's worth,
+ * at least 1), refilled at N per second. Pure: the caller passes the clock and does the waiting.
+ */
+export class TokenBucket {
+  private tokens: number
+  private last: number
+
+  constructor(
+    private readonly perSecond: number,
+    now: number,
+    private readonly burst = Math.max(1, perSecond / 10),
+  ) {
+    if (!(perSecond > 0)) throw new RangeError('rate must be positive')
+    this.tokens = this.burst
+    this.last = now
+  }
+
+  /** Takes one token; returns how many ms to wait before using it (0: at once). */
+  take(now: number): number {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000)
+    this.last = now
+    this.tokens -= 1
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.perSecond)
+  }
+}
+
+/** A record that was not replayed or parked and stays only in the DLQ. */
+export interface ReplayProblem {
+  partition: number
+  offset: string
+  action: 'undecodable' | 'refused'
+  reason: string
+}
+
+export interface ReplayDestination {
+  topic: string
+  action: 'replay' | 'park'
+  count: number
+}
+
+export interface ReplayCounts {
+  /** DLQ records looked at in this run. */
+  read: number
+  replayed: number
+  parked: number
+  filtered: number
+  undecodable: number
+  refused: number
+  /** Sorted by topic, then action. */
+  destinations: ReplayDestination[]
+  /** The first problems (up to the tally's limit), in the order met. */
+  problems: ReplayProblem[]
+}
+
+/** Counts decisions for the summary, in constant memory (destinations grow with topics, not records). */
+export class ReplayTally {
+  private readonly counts = {read: 0, replayed: 0, parked: 0, filtered: 0, undecodable: 0, refused: 0}
+  private readonly destinations = new Map<string, ReplayDestination>()
+  private readonly problems: ReplayProblem[] = []
+
+  constructor(private readonly problemLimit = 20) {}
+
+  /** Records decided so far that were replayed or parked: what --max counts. */
+  get selected(): number {
+    return this.counts.replayed + this.counts.parked
+  }
+
+  add(record: ConsumedRecord, decision: ReplayDecision): void {
+    if (decision.action === 'limit-reached') return
+    this.counts.read++
+    switch (decision.action) {
+      case 'replay':
+      case 'park': {
+        if (decision.action === 'replay') this.counts.replayed++
+        else this.counts.parked++
+        const key = `${decision.message.topic}\u0000${decision.action}`
+        const destination = this.destinations.get(key) ?? {topic: decision.message.topic, action: decision.action, count: 0}
+        destination.count++
+        this.destinations.set(key, destination)
+        break
+      }
+      case 'filtered':
+        this.counts.filtered++
+        break
+      case 'undecodable':
+      case 'refused':
+        this.counts[decision.action]++
+        if (this.problems.length < this.problemLimit) {
+          this.problems.push({partition: record.partition, offset: record.offset, action: decision.action, reason: decision.reason})
+        }
+        break
+    }
+  }
+
+  result(): ReplayCounts {
+    const destinations = [...this.destinations.values()]
+      .map((d) => ({...d}))
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.action.localeCompare(b.action))
+    return {...this.counts, destinations, problems: [...this.problems]}
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// dlq replay flags
+
+export interface ReplayFlags {
+  to?: string
+  group?: string
+  'error-type'?: string[]
+  since?: string
+  until?: string
+  where?: string[]
+  max?: string
+  rate?: string
+  'max-retries'?: string
+  'parking-topic'?: string
+}
+
+export interface ReplaySettings {
+  to?: string
+  group?: string
+  filter: ReplayFilter
+  max?: number
+  /** Records per second. */
+  rate?: number
+  maxRetries?: number
+  parkingTopic?: string
+}
+
+function badFlag(flag: string, value: string, expected: string): KafkitError {
+  return new KafkitError(`--${flag}: "${value}" is not ${expected}`, {code: 'INVALID_FLAG'})
+}
+
+function topicFlag(flag: string, value: string | undefined, dlqTopic: string): string | undefined {
+  if (value === undefined) return undefined
+  if (!isValidTopicName(value)) throw badFlag(flag, value, 'a valid topic name')
+  if (value === dlqTopic) {
+    throw new KafkitError(`--${flag} ${value} is the DLQ being replayed; that would loop`, {code: 'INVALID_FLAG', hint: `name another topic`})
+  }
+  return value
+}
+
+function positiveInteger(flag: string, value: string | undefined, example: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = parseNonNegativeInteger(value.trim())
+  if (n === undefined || n === 0) throw badFlag(flag, value, `a positive whole number (e.g. --${flag} ${example})`)
+  return n
+}
+
+function timeFlag(flag: string, value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined
+  const t = parseTimestamp(value, now)
+  if (t === undefined) throw badFlag(flag, value, 'a time: ISO-8601 with a zone (2026-11-01T10:00:00Z), epoch millis, or a duration ago (2h)')
+  return t
+}
+
+/** Every flag mistake of `dlq replay`, as one line, before any network call. */
+export function replaySettingsFromFlags(dlqTopic: string, flags: ReplayFlags, now: number = Date.now()): ReplaySettings {
+  const to = topicFlag('to', flags.to, dlqTopic)
+  const parkingTopic = topicFlag('parking-topic', flags['parking-topic'], dlqTopic)
+  const maxRetriesText = flags['max-retries']
+  const maxRetries = maxRetriesText === undefined ? undefined : parseNonNegativeInteger(maxRetriesText.trim())
+  if (maxRetriesText !== undefined && maxRetries === undefined) throw badFlag('max-retries', maxRetriesText, 'a whole number (e.g. --max-retries 3)')
+  if (parkingTopic !== undefined && maxRetries === undefined) {
+    throw new KafkitError('--parking-topic needs --max-retries (nothing is parked without a retry limit)', {code: 'INVALID_FLAG'})
+  }
+  const rateText = flags.rate
+  let rate: number | undefined
+  if (rateText !== undefined) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/s)?\s*$/.exec(rateText)
+    rate = m === null ? undefined : Number(m[1])
+    if (rate === undefined || !(rate > 0)) throw badFlag('rate', rateText, 'a rate in records per second (e.g. --rate 100 or --rate 100/s)')
+  }
+  const since = timeFlag('since', flags.since, now)
+  const until = timeFlag('until', flags.until, now)
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw new KafkitError(`--since ${flags.since} is not before --until ${flags.until}`, {code: 'INVALID_FLAG'})
+  }
+  const where = (flags.where ?? []).map((text) => {
+    const parsed = parseHeaderFlag(text)
+    if (!parsed.ok) throw new KafkitError(`--where: ${parsed.error}`, {code: 'INVALID_FLAG', hint: 'e.g. --where tenant=acme'})
+    return {name: parsed.name, value: parsed.value}
+  })
+  const errorTypes = (flags['error-type'] ?? []).map((t) => t.trim()).filter((t) => t !== '')
+  const group = flags.group?.trim()
+  if (group === '') throw badFlag('group', flags.group ?? '', 'a group id')
+  const filter: ReplayFilter = {}
+  if (errorTypes.length > 0) filter.errorTypes = errorTypes
+  if (since !== undefined) filter.since = since
+  if (until !== undefined) filter.until = until
+  if (where.length > 0) filter.where = where
+  const settings: ReplaySettings = {filter}
+  const optional = {to, group, max: positiveInteger('max', flags.max, '100'), rate, maxRetries, parkingTopic}
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) (settings as any)[key] = value
+  return settings
 }

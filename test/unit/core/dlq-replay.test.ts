@@ -1,7 +1,19 @@
 import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
 import type {ConsumedRecord, RecordHeaders} from '../../../src/core/console-format.js'
-import {type ReplayFilter, type ReplayOptions, decideReplay, filterRejection, inspectDlq} from '../../../src/core/dlq-replay.js'
+import {
+  type ReplayFilter,
+  type ReplayFlags,
+  type ReplayOptions,
+  ReplayTally,
+  TokenBucket,
+  decideReplay,
+  defaultReplayGroup,
+  filterRejection,
+  inspectDlq,
+  replaySettingsFromFlags,
+  replayTransactionalId,
+} from '../../../src/core/dlq-replay.js'
 import {decodeDlqRecord} from '../../../src/core/dlq.js'
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8')
@@ -329,5 +341,134 @@ describe('inspectDlq', () => {
   it('ties in counts are ordered by name', () => {
     const tied = ['b', 'a', 'c'].map((topic) => dlqRecord({original_topic: topic}))
     expect(inspectDlq(tied).originalTopics.map((t) => t.topic)).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('TokenBucket (--rate)', () => {
+  it('lets a tenth of a second burst through, then paces at the rate', () => {
+    const bucket = new TokenBucket(100, 0)
+    const waits = Array.from({length: 12}, () => bucket.take(0))
+    expect(waits.slice(0, 10)).toEqual(Array(10).fill(0))
+    expect(waits.slice(10)).toEqual([10, 20])
+  })
+
+  it('refills with time, never above the burst', () => {
+    const bucket = new TokenBucket(10, 0)
+    expect(bucket.take(0)).toBe(0)
+    expect(bucket.take(0)).toBe(100)
+    // 10 s later: full again, but only 1 token (the burst for 10/s).
+    expect(bucket.take(10_100)).toBe(0)
+    expect(bucket.take(10_100)).toBe(100)
+  })
+
+  it('N records at rate R take at least (N - burst) / R seconds of waiting', () => {
+    const bucket = new TokenBucket(50, 0)
+    let now = 0
+    for (let i = 0; i < 105; i++) now += bucket.take(now)
+    expect(now).toBeGreaterThanOrEqual(2000)
+    expect(now).toBeLessThanOrEqual(2100)
+  })
+
+  it('refuses a non-positive rate', () => {
+    expect(() => new TokenBucket(0, 0)).toThrow(RangeError)
+  })
+})
+
+describe('ReplayTally', () => {
+  it('counts each decision, destinations by topic and action, and the problems with their place', () => {
+    const tally = new ReplayTally(2)
+    const opts = options({maxRetries: 2, filter: {errorTypes: ['ValueError', 'KeyError']}})
+    const records = [
+      dlqRecord(),
+      dlqRecord({}, {offset: '8'}),
+      dlqRecord({retry_count: '2'}, {offset: '9'}),
+      dlqRecord({error_type: 'OSError'}, {offset: '10'}),
+      dlqRecord({original_partition: 'x'}, {offset: '11'}),
+      dlqRecord({original_topic: 'orders.dlq'}, {offset: '12'}),
+      dlqRecord({original_partition: 'y'}, {offset: '13'}),
+    ]
+    for (const record of records) tally.add(record, decideReplay(record, opts, tally.selected))
+    tally.add(dlqRecord(), {action: 'limit-reached'})
+    const result = tally.result()
+    expect(result).toMatchObject({read: 7, replayed: 2, parked: 1, filtered: 1, undecodable: 2, refused: 1})
+    expect(tally.selected).toBe(3)
+    expect(result.destinations).toEqual([
+      {topic: 'orders', action: 'replay', count: 2},
+      {topic: 'orders.parking', action: 'park', count: 1},
+    ])
+    expect(result.problems).toEqual([
+      {partition: 1, offset: '11', action: 'undecodable', reason: expect.stringContaining('original_partition')},
+      {partition: 1, offset: '12', action: 'refused', reason: expect.stringContaining('loop')},
+    ])
+  })
+})
+
+describe('replay names', () => {
+  it('default group and transactional id', () => {
+    expect(defaultReplayGroup('orders.dlq')).toBe('kafkit-dlq-replay.orders.dlq')
+    expect(replayTransactionalId('g', 'orders.dlq')).toBe('kafkit-dlq-replay:g:orders.dlq')
+  })
+})
+
+describe('replaySettingsFromFlags', () => {
+  const NOW = Date.UTC(2026, 10, 22, 12)
+
+  it('no flags: no filter, nothing else', () => {
+    expect(replaySettingsFromFlags('orders.dlq', {}, NOW)).toEqual({filter: {}})
+  })
+
+  it('parses every flag', () => {
+    expect(
+      replaySettingsFromFlags(
+        'orders.dlq',
+        {
+          to: 'orders.retry',
+          group: 'g1',
+          'error-type': ['ValueError', ' '],
+          since: '2h',
+          until: '2026-11-22T11:30:00Z',
+          where: ['tenant=acme', 'note=a=b'],
+          max: '100',
+          rate: '50/s',
+          'max-retries': '0',
+          'parking-topic': 'orders.parking',
+        },
+        NOW,
+      ),
+    ).toEqual({
+      to: 'orders.retry',
+      group: 'g1',
+      filter: {
+        errorTypes: ['ValueError'],
+        since: NOW - 2 * 3600_000,
+        until: Date.UTC(2026, 10, 22, 11, 30),
+        where: [
+          {name: 'tenant', value: 'acme'},
+          {name: 'note', value: 'a=b'},
+        ],
+      },
+      max: 100,
+      rate: 50,
+      maxRetries: 0,
+      parkingTopic: 'orders.parking',
+    })
+  })
+
+  it.each([
+    [{to: 'orders.dlq'}, '--to orders.dlq is the DLQ being replayed'],
+    [{'parking-topic': 'orders.dlq', 'max-retries': '3'}, '--parking-topic orders.dlq is the DLQ being replayed'],
+    [{'parking-topic': 'p'}, '--parking-topic needs --max-retries'],
+    [{to: 'bad topic'}, '--to: "bad topic" is not a valid topic name'],
+    [{max: '0'}, '--max: "0" is not a positive whole number'],
+    [{max: '-5'}, '--max: "-5" is not a positive whole number'],
+    [{rate: 'fast'}, '--rate: "fast" is not a rate'],
+    [{rate: '0'}, '--rate: "0" is not a rate'],
+    [{'max-retries': 'x'}, '--max-retries: "x" is not a whole number'],
+    [{since: 'yesterday'}, '--since: "yesterday" is not a time'],
+    [{since: '1h', until: '2h'}, '--since 1h is not before --until 2h'],
+    [{where: ['novalue']}, '--where: expected name=value'],
+    [{group: ' '}, '--group: " " is not a group id'],
+  ] as const)('%j → %s', (flags, message) => {
+    expect(() => replaySettingsFromFlags('orders.dlq', flags as ReplayFlags, NOW)).toThrow(message)
   })
 })

@@ -1,0 +1,28 @@
+import {Args, Flags} from '@oclif/core'
+
+import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
+import {KafkaCommand} from '../../cli/base-command.js'
+import {renderInspection} from '../../cli/render-dlq.js'
+import {parseNonNegativeInteger} from '../../core/topic-partition.js'
+import {KafkitError} from '../../errors.js'
+
+export default class DlqInspect extends KafkaCommand<typeof DlqInspect> {
+  static summary = 'What is in a dead-letter topic: counts by original topic and error type, failure time range, retry counts, samples'
+  static description = `Reads the whole DLQ (read_committed, up to its end when the command starts) without committing anything.
+Formats: header-based (original_topic/original_partition/original_offset/error_type/error_message/failed_at), a JSON envelope in the value (original_topic, original_key, original_value, error, error_timestamp, retry_count), Kafka Connect (__connect.errors.*) and Spring (kafka_dlt-*) headers.
+Records in none of these formats are counted as undecodable, with the reason.`
+  static examples = ['$ kafkit dlq inspect orders.dlq', '$ kafkit dlq inspect orders.dlq -o json --samples 10']
+
+  static args = {'dlq-topic': Args.string({required: true, description: 'the dead-letter topic'})}
+  static flags = {
+    samples: Flags.string({description: 'how many samples (one per original topic and error type) to show', default: '5'}),
+  }
+
+  async run(): Promise<DlqInspectResult> {
+    const sampleSize = parseNonNegativeInteger(this.flags.samples.trim())
+    if (sampleSize === undefined) throw new KafkitError(`--samples: "${this.flags.samples}" is not a whole number`, {code: 'INVALID_FLAG'})
+    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize})
+    this.render(result, renderInspection)
+    return result
+  }
+}

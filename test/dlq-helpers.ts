@@ -1,0 +1,76 @@
+/**
+ * Fixtures for the DLQ integration tests: dead-letter records in each format written by a real
+ * producer, and kcat (a second, non-kafkajs client) reading targets back read_committed.
+ */
+import {spawnSync} from 'node:child_process'
+
+import {inject} from 'vitest'
+
+import {createTopic, withConnection} from './groups-helpers.js'
+
+export {createTopic}
+
+export interface DlqTestRecord {
+  key: string | null
+  value: string | null
+  headers?: Record<string, string | Buffer>
+  partition?: number
+}
+
+export async function produceRecords(topic: string, records: readonly DlqTestRecord[], bootstrap = inject('kafkaBootstrap')): Promise<void> {
+  await withConnection(bootstrap, async (conn) => {
+    const producer = await conn.producer({allowAutoTopicCreation: false})
+    for (let i = 0; i < records.length; i += 1000) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records.slice(i, i + 1000).map((r) => ({key: r.key, value: r.value, headers: r.headers ?? {}, partition: r.partition ?? 0})),
+      })
+    }
+  })
+}
+
+/** A seed-003 record: the original key/value with original_* and error_* headers. */
+export function seed003(originalTopic: string, i: number, extra: Record<string, string> = {}): DlqTestRecord {
+  return {
+    key: `key-${i}`,
+    value: `value-${i}`,
+    headers: {
+      original_topic: originalTopic,
+      original_partition: '0',
+      original_offset: String(i),
+      error_type: i % 2 === 0 ? 'TimeoutError' : 'ValueError',
+      error_message: `failure ${i}`,
+      failed_at: '2026-11-01T10:00:00',
+      ...extra,
+    },
+  }
+}
+
+export interface KcatRecord {
+  partition: number
+  offset: number
+  timestamp: number
+  key: string | null
+  value: string | null
+  headers: Record<string, string>
+}
+
+/** Every committed record of the topic, through kcat with isolation.level=read_committed. */
+export function readCommitted(topic: string, opts: {bootstrap?: string; isolation?: 'read_committed' | 'read_uncommitted'} = {}): KcatRecord[] {
+  const res = spawnSync(
+    'kcat',
+    ['-b', opts.bootstrap ?? inject('kafkaBootstrap'), '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J', '-X', `isolation.level=${opts.isolation ?? 'read_committed'}`],
+    {timeout: 60_000, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8'},
+  )
+  if (res.status !== 0) throw new Error(`kcat failed (${res.status}): ${res.stderr || res.error}`)
+  return res.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const j = JSON.parse(line) as {partition: number; offset: number; ts: number; key: string | null; payload: string | null; headers?: string[]}
+      const headers: Record<string, string> = {}
+      for (let i = 0; i + 1 < (j.headers ?? []).length; i += 2) headers[j.headers![i]] = j.headers![i + 1]
+      return {partition: j.partition, offset: j.offset, timestamp: j.ts, key: j.key, value: j.payload, headers}
+    })
+}
