@@ -10,6 +10,8 @@ import {kafkit, type CliResult} from '../helpers.js'
 const EXAMPLE = readFileSync(new URL('../../topics.yaml', import.meta.url), 'utf8')
 const FILE_CASES = 40
 const ARGV_CASES = 120
+// Hundreds of CLI start-ups: about a minute on an idle 2-core machine, several when it is busy.
+const FUZZ_TIMEOUT_MS = 400_000
 const STACK_TRACE = /\n\s+at [\w.<]+ \(|node:internal|KafkaJS\w+Error/
 
 async function inPool<T>(count: number, width: number, run: (i: number) => Promise<T>): Promise<T[]> {
@@ -53,7 +55,7 @@ describe('fuzz: bad input through bin/run.js', () => {
       expect(plan.code, `plan case ${i}`).toBe(1)
       expectCleanFailure(plan, `plan case ${i}`)
     })
-  })
+  }, FUZZ_TIMEOUT_MS)
 
   it(`${ARGV_CASES} random flag combinations`, async () => {
     const commands = [
@@ -77,5 +79,5 @@ describe('fuzz: bad input through bin/run.js', () => {
     })
     // Most combinations are wrong somehow; the point is how they fail.
     expect(results.filter((c) => c === 1).length).toBeGreaterThan(ARGV_CASES / 2)
-  })
+  }, FUZZ_TIMEOUT_MS)
 })
