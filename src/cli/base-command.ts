@@ -86,8 +86,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       message = err.hint ? `${err.message} — ${err.hint}` : err.message
       exitCode = err.exitCode
     } else if (err.oclif !== undefined) {
-      // oclif flag/arg parse errors: keep the first line, drop "See more help with --help".
-      message = err.message.split('\n')[0].replace(/^Error: /, '')
+      message = oneLineParseError(err.message)
       exitCode = err.oclif.exit ?? 2
       if (exitCode === 2) exitCode = 1
     } else {
@@ -98,6 +97,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.jsonEnabled()) this.logJson({error: {code: (err as any).code ?? 'ERROR', message}})
     this.exit(exitCode)
   }
+}
+
+/**
+ * oclif's flag/arg parse errors span lines ("Parsing --partitions \n\tExpected an integer ...\nSee
+ * more help with --help"): fold them into one line and drop the help pointer.
+ */
+export function oneLineParseError(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^See more help/.test(line))
+  return lines.join(': ').replace(/^Error: /, '').replace(/^Parsing (\S+):/, '$1:')
 }
 
 export function configFilePath(): string {

@@ -88,6 +88,9 @@ describe('connection handling through bin/run.js', () => {
       expect(res.code, args.join(' ')).toBe(1)
       oneLine(res.stderr)
     }
+    // oclif's multi-line parse errors keep their reason when folded into one line.
+    const zero = await kafkit(['topics', 'create', 'x.y.z', '--partitions', '0', '-r', '1'])
+    expect(zero.stderr).toBe('kafkit: --partitions: Expected an integer greater than or equal to 1 but received: 0\n')
   })
 })
 
