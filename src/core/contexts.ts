@@ -52,7 +52,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Parses the config file text; every problem is one line naming the file and the field. */
 export function parseKafkitConfig(text: string, file: string): KafkitConfig {
-  const doc = parseDocument(text)
+  const doc = parseDocument(text, {logLevel: 'error'})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]
     const pos = e.linePos?.[0]

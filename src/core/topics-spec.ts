@@ -79,7 +79,8 @@ function oneLine(message: string): string {
 
 export function parseTopicsSpec(text: string, file: string, options: {env?: string} = {}): ParseResult {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false})
+  // logLevel 'error': problems are reported as file:line:col, never as Node process warnings.
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, logLevel: 'error'})
   const reader = new DocumentReader(file, doc, lineCounter)
 
   for (const error of doc.errors) reader.reportAtOffset('error', error.pos[0], error.message)

@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {formatProblem, type Problem} from '../../../src/core/problem.js'
 import {DEFAULT_POLICY, parseTopicsSpec, type NormalisedSpec} from '../../../src/core/topics-spec.js'
 
@@ -212,4 +212,17 @@ describe('formatProblem', () => {
     [{file: 'topics.yaml', line: 14, col: 5, severity: 'error', message: 'm'}, 'topics.yaml:14:5: m'],
     [{file: 'topics.yaml', line: 3, col: 1, severity: 'warning', message: 'm'}, 'topics.yaml:3:1: warning: m'],
   ])('%j', (problem, line) => expect(formatProblem(problem)).toBe(line))
+})
+
+describe('parseTopicsSpec: YAML oddities', () => {
+  it('reports a map used as a key as a problem, without a Node process warning', () => {
+    const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {})
+    try {
+      const {problems} = parseTopicsSpec('version: 1\npolicy:\n  ? {naming: 1}\n  : x\ntopics: []\n', 'topics.yaml')
+      expect(lines(problems)[0]).toMatch(/^topics\.yaml:3:3: unknown key "policy\./)
+      expect(emitWarning).not.toHaveBeenCalled()
+    } finally {
+      emitWarning.mockRestore()
+    }
+  })
 })
