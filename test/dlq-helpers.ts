@@ -74,3 +74,12 @@ export function readCommitted(topic: string, opts: {bootstrap?: string; isolatio
       return {partition: j.partition, offset: j.offset, timestamp: j.ts, key: j.key, value: j.payload, headers}
     })
 }
+
+/** The sum of the group's committed offsets on the topic (0 without any). */
+export async function committedTotal(group: string, topic: string, bootstrap = inject('kafkaBootstrap')): Promise<number> {
+  return withConnection(bootstrap, async (conn) => {
+    const admin = await conn.admin()
+    const [offsets] = await admin.fetchOffsets({groupId: group, topics: [topic]})
+    return offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0)
+  })
+}

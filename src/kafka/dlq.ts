@@ -183,6 +183,12 @@ export interface ReplayWriter {
   commit(messages: readonly OutgoingMessage[], offsets: ReadonlyArray<{partition: number; offset: number}>): Promise<void>
 }
 
+/**
+ * Test seam: hold every transaction open this long before committing, so a crash test can kill
+ * the process while records are written but not committed. Never set outside tests.
+ */
+const PAUSE_IN_TRANSACTION_MS = Number(process.env.KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS ?? 0)
+
 const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_FENCED'])
 
 function fencedOr(error: unknown, groupId: string): unknown {
@@ -233,6 +239,7 @@ export async function openReplayWriter(
             consumerGroupId: groupId,
             topics: [{topic: dlqTopic, partitions: offsets.map((o) => ({partition: o.partition, offset: String(o.offset)}))}],
           })
+          if (PAUSE_IN_TRANSACTION_MS > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_IN_TRANSACTION_MS))
           await txn.commit()
         } catch (error) {
           if (txn.isActive()) await txn.abort().catch(() => {})

@@ -3,11 +3,13 @@
  * format, replayed by the CLI, and the targets read back by kcat (read_committed).
  */
 import {Buffer} from 'node:buffer'
+import {spawn} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {describe, expect, inject, it} from 'vitest'
 
-import {createTopic, produceRecords, readCommitted, seed003, type DlqTestRecord} from '../dlq-helpers.js'
-import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
+import {committedTotal, createTopic, produceRecords, readCommitted, seed003, type DlqTestRecord} from '../dlq-helpers.js'
+import {RUN_JS, kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
 
 const int32 = (n: number) => {
   const b = Buffer.alloc(4)
@@ -162,5 +164,133 @@ describe('dlq replay', () => {
     const real = await kafkitJson(['dlq', 'replay', dlq, '--yes'])
     expect(real).toMatchObject({dryRun: false, pending: 3, replayed: 3})
     expect(readCommitted(original)).toHaveLength(3)
+  })
+})
+
+describe('dlq replay: filters, --max, --rate, parking', () => {
+  /** Six seed-003 records: even i TimeoutError, odd ValueError; tenant acme for i < 3; failed at 10:0i. */
+  async function sixRecords(): Promise<{dlq: string; original: string}> {
+    const dlq = uniqueName('dlq.filters')
+    const original = uniqueName('orders')
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await createTopic(inject('kafkaBootstrap'), original, 1)
+    await produceRecords(
+      dlq,
+      Array.from({length: 6}, (_, i) => seed003(original, i, {tenant: i < 3 ? 'acme' : 'globex', failed_at: `2026-11-01T10:0${i}:00`})),
+    )
+    return {dlq, original}
+  }
+  const sourceOffsets = (topic: string) => readCommitted(topic).map((r) => Number(r.headers['kafkit-replay-source-offset'])).sort((a, b) => a - b)
+
+  it('--error-type, --where, --since/--until select records; the rest count as filtered', async () => {
+    const {dlq, original} = await sixRecords()
+    const byType = await kafkitJson(['dlq', 'replay', dlq, '--error-type', 'ValueError', '--group', uniqueName('g'), '--yes'])
+    expect(byType).toMatchObject({read: 6, replayed: 3, filtered: 3})
+    expect(sourceOffsets(original)).toEqual([1, 3, 5])
+
+    const byHeaderAndTime = await kafkitJson([
+      'dlq', 'replay', dlq, '--where', 'tenant=acme', '--since', '2026-11-01T10:01:00Z', '--until', '2026-11-01T10:05:00Z',
+      '--group', uniqueName('g'), '--yes',
+    ])
+    expect(byHeaderAndTime).toMatchObject({read: 6, replayed: 2, filtered: 4})
+    expect(sourceOffsets(original)).toEqual([1, 1, 2, 3, 5])
+  })
+
+  it('--max stops before the limit and the next run continues there', async () => {
+    const {dlq, original} = await sixRecords()
+    const group = uniqueName('g')
+    const first = await kafkitJson(['dlq', 'replay', dlq, '--max', '4', '--group', group, '--yes'])
+    expect(first).toMatchObject({pending: 6, read: 4, replayed: 4, stoppedAtMax: true})
+    expect(sourceOffsets(original)).toEqual([0, 1, 2, 3])
+    const second = await kafkitJson(['dlq', 'replay', dlq, '--max', '4', '--group', group, '--yes'])
+    expect(second).toMatchObject({pending: 2, read: 2, replayed: 2, stoppedAtMax: false})
+    expect(sourceOffsets(original)).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('--rate paces the writes: 30 records at 20/s are spread over more than a second', async () => {
+    const dlq = uniqueName('dlq.rate')
+    const original = uniqueName('orders')
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await createTopic(inject('kafkaBootstrap'), original, 1)
+    await produceRecords(dlq, Array.from({length: 30}, (_, i) => seed003(original, i)))
+    const summary = await kafkitJson(['dlq', 'replay', dlq, '--rate', '20/s', '--yes'])
+    expect(summary).toMatchObject({replayed: 30})
+    // A lower bound only: the records are stamped when sent, at most 20 a second after a burst of 2.
+    const stamps = readCommitted(original).map((r) => r.timestamp)
+    expect(stamps).toHaveLength(30)
+    expect(Math.max(...stamps) - Math.min(...stamps)).toBeGreaterThanOrEqual(1000)
+  })
+
+  it('--max-retries parks records already retried that often, as the DLQ record itself', async () => {
+    const dlq = uniqueName('dlq.park')
+    const original = uniqueName('orders')
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await createTopic(inject('kafkaBootstrap'), original, 1)
+    await produceRecords(dlq, [seed003(original, 0, {retry_count: '2'}), seed003(original, 1, {retry_count: '3'}), seed003(original, 2)])
+
+    const missing = await kafkit(['dlq', 'replay', dlq, '--max-retries', '3', '--yes'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe(
+      `kafkit: topic "${original}.parking" does not exist (destination of ${dlq}:0@1); the replay stopped before that record — create it (kafkit topics create ${original}.parking) or choose one with --to / --parking-topic, then run again\n`,
+    )
+    // What came before the missing destination is replayed and committed.
+    expect(sourceOffsets(original)).toEqual([0])
+
+    await createTopic(inject('kafkaBootstrap'), `${original}.parking`, 1)
+    const summary = await kafkitJson(['dlq', 'replay', dlq, '--max-retries', '3', '--yes'])
+    expect(summary).toMatchObject({pending: 2, replayed: 1, parked: 1})
+    expect(summary.destinations).toEqual([
+      {topic: original, action: 'replay', count: 1},
+      {topic: `${original}.parking`, action: 'park', count: 1},
+    ])
+    expect(readCommitted(original).map((r) => [r.key, r.headers.retry_count])).toEqual([
+      ['key-0', '3'],
+      ['key-2', '1'],
+    ])
+    const [parked] = readCommitted(`${original}.parking`)
+    expect(parked).toMatchObject({key: 'key-1', value: 'value-1'})
+    expect(parked.headers).toMatchObject({original_topic: original, error_type: 'ValueError', retry_count: '3', 'kafkit-replay-source-offset': '1'})
+  })
+})
+
+describe('dlq replay: exactly once across a crash', () => {
+  it('SIGKILL inside a transaction, run again: every record is in the target exactly once (read_committed)', async () => {
+    const dlq = uniqueName('dlq.kill')
+    const original = uniqueName('orders')
+    const count = 3000
+    await createTopic(inject('kafkaBootstrap'), dlq, 2)
+    await createTopic(inject('kafkaBootstrap'), original, 3)
+    await produceRecords(dlq, Array.from({length: count}, (_, i) => ({...seed003(original, i), partition: i % 2})))
+
+    // Every transaction stays open 3 s after its records are written: after the first commit,
+    // the process is killed while the second one is open.
+    const child = spawn(process.execPath, [RUN_JS, 'dlq', 'replay', dlq, '--yes', '--timeout', '30s'], {
+      env: {
+        ...process.env,
+        KAFKA_BOOTSTRAP_SERVERS: inject('kafkaBootstrap'),
+        KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml',
+        KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS: '3000',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`${signal ?? code} ${stderr}`)))
+    const deadline = Date.now() + 60_000
+    while ((await committedTotal(`kafkit-dlq-replay.${dlq}`, dlq)) === 0 && Date.now() < deadline) await sleep(100)
+    await sleep(500)
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL ')
+    const before = readCommitted(original).length
+    expect(before).toBeGreaterThan(0)
+    expect(before).toBeLessThan(count)
+    // The open transaction's records are in the log, not committed.
+    expect(readCommitted(original, {isolation: 'read_uncommitted'}).length).toBeGreaterThan(before)
+
+    const resumed = await kafkitJson(['dlq', 'replay', dlq, '--yes'])
+    expect(resumed.replayed).toBe(count - before)
+    const sources = readCommitted(original).map((r) => `${r.headers['kafkit-replay-source-partition']}@${r.headers['kafkit-replay-source-offset']}`)
+    expect(sources).toHaveLength(count)
+    expect(new Set(sources).size).toBe(count)
   })
 })
