@@ -1,5 +1,5 @@
 /** Shared by integration tests: run the real CLI as a child process, unique names, Kafka's own tools. */
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {fileURLToPath} from 'node:url'
 
@@ -25,7 +25,39 @@ export interface CliOptions {
 }
 
 /** Runs `kafkit <args>` through bin/run.js exactly as a user or CI would (no TTY, no stdin). */
-export function kafkit(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+export async function kafkit(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const res = await kafkitBytes(args, opts)
+  return {...res, stdout: res.stdout.toString('utf8')}
+}
+
+/** Parses the JSON a command printed with -o json, failing the test with stderr when it did not. */
+export async function kafkitJson<T = any>(args: string[], opts: CliOptions = {}): Promise<T> {
+  const res = await kafkit([...args, '-o', 'json'], opts)
+  if (res.code !== 0) throw new Error(`kafkit ${args.join(' ')} exited ${res.code}: ${res.stderr}`)
+  return JSON.parse(res.stdout) as T
+}
+
+export function uniqueName(prefix = 'test'): string {
+  return `${prefix}.${randomBytes(4).toString('hex')}`
+}
+
+/** Kafka's own CLI tool (kafka-topics, kafka-configs, ...) against a test cluster, for cross-checks. */
+export function kafkaTool(tool: keyof typeof KafkaToolClass, args: string[], opts: {bootstrap?: string; input?: string} = {}): ToolResult {
+  return runKafkaTool(KafkaToolClass[tool], ['--bootstrap-server', opts.bootstrap ?? inject('kafkaBootstrap'), ...args], {input: opts.input})
+}
+
+/** kcat (Debian package) against a test cluster, stdout as raw bytes, for byte-exact cross-checks. */
+export function kcat(args: string[], opts: {bootstrap?: string; input?: string | Buffer; timeoutMs?: number} = {}): {status: number; stdout: Buffer; stderr: string} {
+  const res = spawnSync('kcat', ['-b', opts.bootstrap ?? inject('kafkaBootstrap'), ...args], {
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  return {status: res.status ?? 1, stdout: res.stdout ?? Buffer.alloc(0), stderr: res.stderr?.toString('utf8') ?? String(res.error ?? '')}
+}
+
+/** kafkit() with stdout kept as bytes (binary-safe output checks). */
+export function kafkitBytes(args: string[], opts: CliOptions = {}): Promise<Omit<CliResult, 'stdout'> & {stdout: Buffer}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN_JS, ...args], {
       env: {
@@ -45,25 +77,9 @@ export function kafkit(args: string[], opts: CliOptions = {}): Promise<CliResult
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8')})
+      resolve({code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8')})
     })
     child.stdin.on('error', () => {})
     child.stdin.end(opts.input ?? '')
   })
-}
-
-/** Parses the JSON a command printed with -o json, failing the test with stderr when it did not. */
-export async function kafkitJson<T = any>(args: string[], opts: CliOptions = {}): Promise<T> {
-  const res = await kafkit([...args, '-o', 'json'], opts)
-  if (res.code !== 0) throw new Error(`kafkit ${args.join(' ')} exited ${res.code}: ${res.stderr}`)
-  return JSON.parse(res.stdout) as T
-}
-
-export function uniqueName(prefix = 'test'): string {
-  return `${prefix}.${randomBytes(4).toString('hex')}`
-}
-
-/** Kafka's own CLI tool (kafka-topics, kafka-configs, ...) against a test cluster, for cross-checks. */
-export function kafkaTool(tool: keyof typeof KafkaToolClass, args: string[], opts: {bootstrap?: string; input?: string} = {}): ToolResult {
-  return runKafkaTool(KafkaToolClass[tool], ['--bootstrap-server', opts.bootstrap ?? inject('kafkaBootstrap'), ...args], {input: opts.input})
 }

@@ -1,0 +1,102 @@
+import {Args, Flags} from '@oclif/core'
+
+import {consume, type ConsumeResult, type StartPosition} from '../app/console.js'
+import {KafkaCommand} from '../cli/base-command.js'
+import {onInterrupt} from '../cli/interrupt.js'
+import {Progress} from '../cli/progress.js'
+import {compileRecordTemplate, recordToJsonLine, type RecordRenderer} from '../core/console-format.js'
+import {parseTimestamp} from '../core/units.js'
+import {KafkitError} from '../errors.js'
+
+const NEWLINE = Buffer.from('\n')
+
+export default class Consume extends KafkaCommand<typeof Consume> {
+  static summary = 'Print messages of a topic: a kcat-style --format template or -o json (one object per line)'
+  static description = `Starts at the end of each partition (new messages only) unless --from-beginning, --offset or --from-time; with --group and none of those, where the group committed.
+Without --group it uses an ephemeral consumer group that never commits and is deleted on exit.
+--format directives: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value, %h headers (name=value,...), %K/%S key/value size (-1 for null), %% a percent sign; escapes \\n \\t \\r \\\\ \\xHH. The default is '%v\\n'.
+-o json prints one object per line: topic, partition, offset, timestamp, key, value, headers. Bytes that are valid UTF-8 are strings, other bytes {"base64": "..."}, null stays null.
+Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end with -e, on Ctrl-C, or when the reader of stdout goes away (| head: exit 0).`
+  static examples = [
+    '$ kafkit consume orders --from-beginning -e',
+    "$ kafkit consume orders -p 0 --offset 100 -n 10 --format '%o %k=%v\\n'",
+    '$ kafkit consume orders --from-time 1h -o json | jq .value',
+    '$ kafkit consume orders --group audit -e',
+  ]
+  static enableJsonFlag = false
+
+  static args = {topic: Args.string({required: true, description: 'topic to read'})}
+  static flags = {
+    'from-beginning': Flags.boolean({description: 'start at the earliest offset of each partition'}),
+    offset: Flags.string({description: 'start at this offset (a negative N: N messages before the end)'}),
+    'from-time': Flags.string({description: 'start at the first message at or after this time (ISO-8601 with zone, epoch ms, or a duration ago like 1h)'}),
+    partition: Flags.integer({char: 'p', description: 'read only this partition', min: 0}),
+    'max-messages': Flags.integer({char: 'n', description: 'exit after this many messages', min: 0}),
+    'exit-at-end': Flags.boolean({char: 'e', description: 'exit when every partition read reaches the end it had at start'}),
+    group: Flags.string({char: 'g', description: 'consume as this consumer group and commit offsets as messages are printed'}),
+    format: Flags.string({char: 'f', description: "output template, like kcat -f (e.g. '%k\\t%v\\n')"}),
+  }
+
+  async run(): Promise<ConsumeResult> {
+    const {flags} = this
+    const render = this.renderer()
+    const position = startPosition(flags)
+    const interrupt = onInterrupt()
+    const progress = new Progress('consumed')
+    let result: ConsumeResult
+    try {
+      result = await consume(await this.connection(), {
+        topic: this.args.topic,
+        partition: flags.partition,
+        position,
+        group: flags.group,
+        maxMessages: flags['max-messages'],
+        exitAtEnd: flags['exit-at-end'],
+        render,
+        output: process.stdout,
+        signal: interrupt.signal,
+        onProgress: (n) => progress.update(n),
+      })
+    } finally {
+      progress.done()
+      interrupt.dispose()
+    }
+    if (process.stderr.isTTY) process.stderr.write(`kafkit: consumed ${result.consumed} message(s)\n`)
+    const code = interrupt.exitCode()
+    if (code !== undefined && result.reason === 'interrupted') this.exit(code)
+    return result
+  }
+
+  private renderer(): RecordRenderer {
+    const output = this.outputFormat
+    if (output === 'json') {
+      if (this.flags.format !== undefined) throw new KafkitError('-o json and --format are alternatives: use one', {hint: '-o json prints every field; --format picks them'})
+      return (record) => Buffer.from(`${recordToJsonLine(record)}\n`, 'utf8')
+    }
+    if (output !== 'table') throw new KafkitError(`-o ${output}: consume prints a --format template or -o json`)
+    const compiled = compileRecordTemplate(this.flags.format ?? '%v\n')
+    if (!compiled.ok) throw new KafkitError(`--format: ${compiled.error}`)
+    return this.flags.format === undefined ? (record) => Buffer.concat([record.value ?? Buffer.alloc(0), NEWLINE]) : compiled.render
+  }
+}
+
+function startPosition(flags: {'from-beginning': boolean; offset?: string; 'from-time'?: string}): StartPosition {
+  const given = [flags['from-beginning'] && '--from-beginning', flags.offset !== undefined && '--offset', flags['from-time'] !== undefined && '--from-time'].filter(Boolean)
+  if (given.length > 1) throw new KafkitError(`${given.join(' and ')} are alternatives: use one`)
+  if (flags['from-beginning']) return {kind: 'beginning'}
+  if (flags.offset !== undefined) {
+    const text = flags.offset.trim()
+    if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+      throw new KafkitError(`--offset: "${flags.offset}" is not an offset`, {hint: 'e.g. --offset 100, or --offset=-10 for the last 10 messages'})
+    }
+    return {kind: 'offset', offset: Number(text)}
+  }
+  if (flags['from-time'] !== undefined) {
+    const timestamp = parseTimestamp(flags['from-time'])
+    if (timestamp === undefined) {
+      throw new KafkitError(`--from-time: "${flags['from-time']}" is not a time`, {hint: 'e.g. 2026-11-01T10:00:00Z, 1762000000000 (epoch ms) or 1h (an hour ago)'})
+    }
+    return {kind: 'time', timestamp}
+  }
+  return {kind: 'default'}
+}
