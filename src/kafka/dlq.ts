@@ -21,6 +21,7 @@ import type {OutgoingMessage} from '../core/dlq-replay.js'
 import {KafkitError} from '../errors.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
+import {translateKafkaError} from './errors.js'
 import {groupsClient} from './groups.js'
 
 export interface DlqPartition {
@@ -200,6 +201,22 @@ function fencedOr(error: unknown, groupId: string): unknown {
 }
 
 /**
+ * A transaction that failed once it had begun (e.g. its coordinator died during the commit) is
+ * never retried here: the producer is left mid-transaction, and whether the commit landed is
+ * known only to the next coordinator. Its records and its progress land together or not at all,
+ * so the answer is a re-run, which resumes from the committed progress.
+ */
+function transactionFailed(error: unknown, conn: KafkaConnection, groupId: string): unknown {
+  const fenced = fencedOr(error, groupId)
+  if (fenced !== error) return fenced
+  const cause = translateKafkaError(error, conn.brokersLabel).message
+  return new KafkitError(`a replay transaction failed (${cause}); its records and progress were committed together or not at all`, {
+    code: 'TRANSACTION_FAILED',
+    hint: `run the same dlq replay again: it resumes from what group ${groupId} committed`,
+  })
+}
+
+/**
  * A transactional producer for this replay. Creating it fences any earlier run with the same
  * transactional id and aborts that run's open transaction, so offsets read afterwards are final.
  */
@@ -243,7 +260,7 @@ export async function openReplayWriter(
           await txn.commit()
         } catch (error) {
           if (txn.isActive()) await txn.abort().catch(() => {})
-          throw fencedOr(error, groupId)
+          throw transactionFailed(error, conn, groupId)
         }
       })
     },

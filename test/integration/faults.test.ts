@@ -1,0 +1,168 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+
+import {findFreeBasePort, killNode, restartNode, startLocalCluster, stopLocalCluster, type LocalCluster} from '../../src/local/harness.js'
+import {committedTotal, produceRecords, readCommitted, seed003} from '../dlq-helpers.js'
+import {createTopic} from '../groups-helpers.js'
+import {RUN_JS, kafkaTool, kafkit, kafkitJson, kcat, uniqueName} from '../helpers.js'
+
+/**
+ * Faults on a 3-node cluster of this file's own (killing brokers would disturb other tests).
+ * Each test kills one node and brings it back before the next one starts.
+ */
+let cluster: LocalCluster
+let killed: number | undefined
+
+beforeAll(async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'kafkit-faults-'))
+  cluster = await startLocalCluster({nodes: 3, port: await findFreeBasePort(3), stateDir})
+})
+afterAll(async () => {
+  if (cluster) await stopLocalCluster(cluster.stateDir, {removeData: true, graceMs: 5000})
+})
+afterEach(async () => {
+  if (killed !== undefined) await restartNode(cluster, killed)
+  killed = undefined
+})
+
+function kill(nodeId: number): void {
+  killed = nodeId
+  killNode(cluster, nodeId)
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The leader of one partition, read with Kafka's own kafka-topics. */
+function leaderOf(topic: string, partition: number): number {
+  const described = kafkaTool('topics', ['--describe', '--topic', topic], {bootstrap: cluster.bootstrap})
+  const m = new RegExp(`Partition: ${partition}\\s+Leader: (\\d+)`).exec(described.stdout)
+  if (!m) throw new Error(`no leader for ${topic}-${partition}: ${described.stdout}${described.stderr}`)
+  return Number(m[1])
+}
+
+describe('a broker killed during produce (RF 3, min.insync.replicas 2)', () => {
+  it('every acknowledged message is in the topic exactly once', async () => {
+    const bootstrap = cluster.bootstrap
+    const topic = uniqueName('faults.produce')
+    const created = await kafkit(['topics', 'create', topic, '-p', '3', '-r', '3', '--config', 'min.insync.replicas=2'], {bootstrap})
+    expect(created.code, created.stderr).toBe(0)
+    const total = 150_000
+    const child = spawn(process.execPath, [RUN_JS, 'produce', topic, '--timeout', '30s'], {
+      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap, KAFKIT_CONFIG: '/nonexistent'},
+      stdio: ['pipe', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)))
+    child.stdin.on('error', () => {})
+    // Written only as fast as kafkit reads it; the leader of partition 0 dies a third of the way in.
+    const victim = leaderOf(topic, 0)
+    for (let written = 0; written < total; ) {
+      let chunk = ''
+      for (let i = 0; i < 1000; i++) chunk += `m${++written}\n`
+      if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve))
+      if (written === 50_000) kill(victim)
+    }
+    child.stdin.end()
+    const code = await closed
+    expect(stderr).toMatch(/sent (\d+), failed (\d+)/)
+    const sent = Number(/sent (\d+)/.exec(stderr)![1])
+    // Two of three replicas stay in sync, so every message must be acknowledged.
+    expect(code, stderr).toBe(0)
+    expect(sent).toBe(total)
+    const values = kcat(['-C', '-t', topic, '-e', '-q', '-f', '%s\n'], {bootstrap}).stdout.toString().split('\n').filter(Boolean)
+    expect(values.length).toBe(total)
+    expect(new Set(values).size).toBe(total)
+  })
+})
+
+describe('a broker killed during topics apply', () => {
+  it('reports the stuck reassignment, exits 1, and a re-run after the broker returns converges', async () => {
+    const bootstrap = cluster.bootstrap
+    const topic = `faults.orders.created`
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-faults-spec-'))
+    const spec = (rf: number) => {
+      const file = join(dir, `rf${rf}.yaml`)
+      writeFileSync(file, `version: 1
+policy: {minReplicationFactor: {severity: off}, minInsyncReplicas: {severity: off}}
+topics:
+  - {name: ${topic}, partitions: 3, replicationFactor: ${rf}, config: {min.insync.replicas: 1}}
+`)
+      return file
+    }
+    expect((await kafkit(['topics', 'apply', '-f', spec(1), '--yes'], {bootstrap})).code).toBe(0)
+
+    // Broker 3 dies; for broker.session.timeout.ms (9 s) the cluster still lists it, so the plan
+    // places new replicas on it and the reassignment cannot finish.
+    kill(3)
+    const stuck = await kafkit(['topics', 'apply', '-f', spec(3), '--yes', '--reassignment-timeout', '6s', '--timeout', '5s'], {bootstrap})
+    const said = stuck.stdout + stuck.stderr
+    expect(stuck.code).toBe(1)
+    expect(said, said).toMatch(/FAILED replication faults\.orders\.created: reassignment (of \d+ partition\(s\) still in progress|not confirmed after 6s: .+)/)
+    // Never a false "in sync": either the re-plan says the change failed, or it could not run.
+    expect(said, said).toMatch(/change\(s\) failed: fix the cause and run apply again|could not plan again after applying: /)
+
+    await restartNode(cluster, 3)
+    killed = undefined
+    let converged = await kafkit(['topics', 'apply', '-f', spec(3), '--yes', '--reassignment-timeout', '60s'], {bootstrap})
+    expect(converged.code, converged.stderr).toBe(0)
+    converged = await kafkit(['topics', 'plan', '-f', spec(3), '--detailed-exitcode'], {bootstrap})
+    expect(converged.code, converged.stdout + converged.stderr).toBe(0)
+    const described = kafkaTool('topics', ['--describe', '--topic', topic], {bootstrap})
+    for (const m of described.stdout.matchAll(/Replicas: ([\d,]+)\s+Isr: ([\d,]+)/g)) {
+      expect(m[1].split(',').sort()).toEqual(['1', '2', '3'])
+      expect(m[2].split(',').sort()).toEqual(['1', '2', '3'])
+    }
+  })
+})
+
+describe('the replay group coordinator killed during dlq replay', () => {
+  it('a re-run after the crash gives each record exactly once (read_committed)', async () => {
+    const bootstrap = cluster.bootstrap
+    const dlq = uniqueName('faults.orders.dlq')
+    const original = uniqueName('faults.orders')
+    const group = `kafkit-dlq-replay.${dlq}`
+    const count = 2000
+    await createTopic(bootstrap, dlq, 2, 3)
+    await createTopic(bootstrap, original, 3, 3)
+    await produceRecords(dlq, Array.from({length: count}, (_, i) => ({...seed003(original, i), partition: i % 2})), bootstrap)
+
+    // Each transaction stays open 1 s, so the coordinator dies while the replay is mid-way.
+    const child = spawn(process.execPath, [RUN_JS, 'dlq', 'replay', dlq, '--yes', '--timeout', '20s'], {
+      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap, KAFKIT_CONFIG: '/nonexistent', KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS: '1000'},
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    // The offsets topic is created with the first group on this cluster: NOT_COORDINATOR until then.
+    const committed = () => committedTotal(group, dlq, bootstrap).catch(() => 0)
+    const deadline = Date.now() + 60_000
+    while ((await committed()) === 0 && Date.now() < deadline) await sleep(100)
+    expect(await committed()).toBeGreaterThan(0)
+    const described = await kafkitJson(['groups', 'describe', group], {bootstrap})
+    const coordinator: number = described.coordinator.nodeId
+    kill(coordinator)
+    // The first run either rides out the failover or stops with one line and exit 1.
+    const code = await Promise.race([exited, sleep(120_000).then(() => 'still running')])
+    if (code === 'still running') child.kill('SIGKILL')
+    expect(code === 0 || code === 1, `${code} ${stderr}`).toBe(true)
+    if (code === 1) {
+      expect(stderr.trim().split('\n'), stderr).toHaveLength(1)
+      expect(stderr, stderr).toMatch(/^kafkit: .*run the same dlq replay again/)
+    }
+    const committedBefore = readCommitted(original, {bootstrap}).length
+
+    await restartNode(cluster, coordinator)
+    killed = undefined
+    const resumed = await kafkitJson(['dlq', 'replay', dlq, '--yes', '--timeout', '30s'], {bootstrap})
+    expect(resumed.replayed).toBe(count - committedBefore)
+    const sources = readCommitted(original, {bootstrap}).map((r) => `${r.headers['kafkit-replay-source-partition']}@${r.headers['kafkit-replay-source-offset']}`)
+    expect(sources).toHaveLength(count)
+    expect(new Set(sources).size).toBe(count)
+  })
+})
