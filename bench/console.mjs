@@ -4,7 +4,7 @@
 // written from a file and read back to the end; wall time, messages/s, peak RSS, and a check that
 // every tool wrote and read all N. Every producer runs with acks=all and idempotence.
 import {spawn, spawnSync} from 'node:child_process'
-import {createWriteStream, mkdtempSync, rmSync} from 'node:fs'
+import {closeSync, createWriteStream, mkdtempSync, openSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -40,12 +40,10 @@ function run(argv, {stdinFile} = {}) {
     const useTime = spawnSync('sh', ['-c', 'command -v /usr/bin/time'], {stdio: 'ignore'}).status === 0
     const full = useTime ? ['/usr/bin/time', '-f', '__RSS_KB=%M', ...argv] : argv
     const start = process.hrtime.bigint()
-    const stdio = [stdinFile ? 'pipe' : 'ignore', 'pipe', 'pipe']
-    const child = spawn(full[0], full.slice(1), {env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap}, stdio})
-    if (stdinFile) {
-      const input = spawn('cat', [stdinFile], {stdio: ['ignore', child.stdin, 'inherit']})
-      input.on('error', reject)
-    }
+    // The file itself as stdin: the child sees end of input when the file ends.
+    const stdin = stdinFile ? openSync(stdinFile, 'r') : 'ignore'
+    const child = spawn(full[0], full.slice(1), {env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap}, stdio: [stdin, 'pipe', 'pipe']})
+    if (typeof stdin === 'number') closeSync(stdin)
     let lines = 0
     let stderr = ''
     child.stdout.on('data', (d) => {

@@ -74,7 +74,7 @@ try {
   const rows = [
     [`kafkit dlq replay (transactional, keys + headers)`, fmtMs(replay.ms), rate(replay.ms), fmtRss(replay.rssKb)],
     [`kafkit dlq inspect`, fmtMs(inspect.ms), rate(inspect.ms), fmtRss(inspect.rssKb)],
-    [`reference: kcat -C | kcat -P (values only, no transactions)`, fmtMs(kcatCopy.ms), rate(kcatCopy.ms), fmtRss(kcatCopy.rssKb)],
+    [`reference: kcat -C \\| kcat -P (values only, no transactions)`, fmtMs(kcatCopy.ms), rate(kcatCopy.ms), fmtRss(kcatCopy.rssKb)],
   ]
   printTable(`dlq replay: ${RECORDS.toLocaleString('en-US')} records, ${PARTITIONS} partitions (target checked read_committed: ${delivered.toLocaleString('en-US')})`, ['command', 'wall', 'records/s', 'peak RSS'], rows)
 } finally {

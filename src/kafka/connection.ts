@@ -14,6 +14,7 @@ import type {Admin, Consumer, ConsumerConfig, Kafka, KafkaConfig, Producer, Prod
 import type {ConnectionSettings} from '../core/contexts.js'
 import {KafkitError} from '../errors.js'
 import {translateKafkaError} from './errors.js'
+import {installKafkaJsFixes} from './kafkajs-fixes.js'
 
 export interface ConnectionOptions {
   settings: ConnectionSettings
@@ -27,6 +28,7 @@ type KafkaJs = typeof import('kafkajs')
 let kafkajsModule: Promise<KafkaJs> | undefined
 export function loadKafkaJs(): Promise<KafkaJs> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1'
+  installKafkaJsFixes()
   kafkajsModule ??= import('kafkajs').then((m) => ((m as any).default ?? m) as KafkaJs)
   return kafkajsModule
 }
