@@ -154,12 +154,14 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
     partitionsConsumedConcurrently: 1,
     eachBatch: async ({batch, heartbeat, resolveOffset, isRunning, isStale}) => {
       if (!isRunning() || isStale() || !wanted.has(batch.partition)) return
+      // kafkajs turns every resolved offset into a Long and back to a string: resolve only the
+      // last processed record of the batch (what a commit uses anyway), once.
+      let resolved: string | undefined
       await opts.onBatch({
         partition: batch.partition,
         heartbeat,
         resolveOffset: (offset) => {
-          resolveOffset(offset)
-          next.set(batch.partition, Number(offset) + 1)
+          resolved = offset
         },
         records: batch.messages.map((m) => ({
           topic: batch.topic,
@@ -171,6 +173,10 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
           headers: normaliseHeaders(m.headers),
         })),
       })
+      if (resolved !== undefined) {
+        resolveOffset(resolved)
+        next.set(batch.partition, Number(resolved) + 1)
+      }
     },
   })
   let stopping: Promise<void> | undefined
