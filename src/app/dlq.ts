@@ -35,6 +35,7 @@ import {
   type ReadRange,
   type ReplayWriter,
 } from '../kafka/dlq.js'
+import {groupsClient} from '../kafka/groups.js'
 
 // ---------------------------------------------------------------------------------------------
 // inspect
@@ -47,16 +48,21 @@ export interface DlqInspectResult extends DlqInspection {
 export async function inspectDlqTopic(conn: KafkaConnection, topic: string, options: {sampleSize?: number} = {}): Promise<DlqInspectResult> {
   const partitions = await dlqPartitions(conn, topic)
   const inspector = new DlqInspector(options.sampleSize)
-  await readToEnd(conn, {
-    topic,
-    // Never commits, so Kafka forgets it as soon as the consumer leaves.
-    groupId: `kafkit-dlq-inspect.${topic}.${randomBytes(4).toString('hex')}`,
-    ranges: partitions.map((p) => ({partition: p.partition, from: p.start, end: p.end})),
-    async handle(_partition, records) {
-      for (const record of records) inspector.add(record)
-      return {next: Number(records.at(-1)!.offset) + 1}
-    },
-  })
+  // It never commits, but an empty group still stays listed until it expires: delete it.
+  const groupId = `kafkit-dlq-inspect.${topic}.${randomBytes(4).toString('hex')}`
+  try {
+    await readToEnd(conn, {
+      topic,
+      groupId,
+      ranges: partitions.map((p) => ({partition: p.partition, from: p.start, end: p.end})),
+      async handle(_partition, records) {
+        for (const record of records) inspector.add(record)
+        return {next: Number(records.at(-1)!.offset) + 1}
+      },
+    })
+  } finally {
+    if (partitions.some((p) => p.start < p.end)) await (await groupsClient(conn)).deleteGroups([groupId]).catch(() => {})
+  }
   return {topic, partitions: partitions.length, ...inspector.result()}
 }
 
@@ -84,7 +90,6 @@ export interface ReplayPlan {
   /** Records between the group's progress and the end measured now. */
   pending: number
   ranges: ReadRange[]
-  writer?: ReplayWriter
 }
 
 export interface ReplaySummary extends ReplayCounts {
@@ -95,18 +100,22 @@ export interface ReplaySummary extends ReplayCounts {
   pending: number
   /** --max stopped the run before the end. */
   stoppedAtMax: boolean
+  /** A signal stopped the run; what was committed before it stays committed. */
+  interrupted: boolean
+  /** Destination topics that do not exist (a dry run lists them; a replay stops at the first). */
+  missingTopics: string[]
 }
 
 export type ReplayProgress = Pick<ReplaySummary, 'read' | 'replayed' | 'parked' | 'filtered' | 'undecodable' | 'refused' | 'pending'>
 
 /**
- * Checks the request, fences an earlier run of the same replay (not for --dry-run, which writes
- * nothing) and measures what is left. Nothing is written to any topic.
+ * Checks the request and measures what is left for the replay group. Read-only: a running replay
+ * of the same DLQ is not disturbed (fencing waits until the replay is confirmed and starts).
  */
 export async function planReplay(conn: KafkaConnection, request: ReplayRequest): Promise<ReplayPlan> {
   const {dlqTopic, to, parkingTopic, dryRun} = request
   const group = request.group ?? defaultReplayGroup(dlqTopic)
-  const partitions = await dlqPartitions(conn, dlqTopic)
+  const ranges = await pendingRanges(conn, dlqTopic, group)
   const given = [to, parkingTopic].filter((t): t is string => t !== undefined)
   const existing = await existingTopics(conn, given)
   for (const [flag, topic] of [['--to', to], ['--parking-topic', parkingTopic]] as const) {
@@ -114,16 +123,17 @@ export async function planReplay(conn: KafkaConnection, request: ReplayRequest):
       throw new KafkitError(`${flag} topic "${topic}" does not exist on ${conn.brokersLabel}`, {code: 'TOPIC_NOT_FOUND', hint: `create it first (kafkit topics create ${topic})`})
     }
   }
-  // Fencing first: it aborts a killed run's open transaction, so the offsets read next are final.
-  const writer = dryRun ? undefined : await openReplayWriter(conn, {transactionalId: replayTransactionalId(group, dlqTopic), groupId: group, dlqTopic})
-  const committed = await committedOffsets(conn, group, dlqTopic, partitions.map((p) => p.partition))
-  const ranges = partitions.map((p) => {
-    const from = Math.min(Math.max(committed.get(p.partition) ?? p.start, p.start), p.end)
-    return {partition: p.partition, from, end: p.end}
-  })
-  const pending = ranges.reduce((sum, r) => sum + (r.end - r.from), 0)
-  return {dlqTopic, group, dryRun, pending, ranges, writer}
+  return {dlqTopic, group, dryRun, pending: sumPending(ranges), ranges}
 }
+
+/** Per partition: from the group's committed progress (clamped to the log) to the end now. */
+async function pendingRanges(conn: KafkaConnection, dlqTopic: string, group: string): Promise<ReadRange[]> {
+  const partitions = await dlqPartitions(conn, dlqTopic)
+  const committed = await committedOffsets(conn, group, dlqTopic, partitions.map((p) => p.partition))
+  return partitions.map((p) => ({partition: p.partition, from: Math.min(Math.max(committed.get(p.partition) ?? p.start, p.start), p.end), end: p.end}))
+}
+
+const sumPending = (ranges: readonly ReadRange[]): number => ranges.reduce((sum, r) => sum + (r.end - r.from), 0)
 
 /** Records per transaction: big enough to amortise the commit, small enough to keep it short. */
 const CHUNK_RECORDS = 500
@@ -144,8 +154,18 @@ export async function executeReplay(
   plan: ReplayPlan,
   request: ReplayRequest,
   onProgress: (progress: ReplayProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<ReplaySummary> {
-  const {dlqTopic, group, writer} = plan
+  const {dlqTopic, group} = plan
+  let {ranges, pending: pendingAtStart} = plan
+  let writer: ReplayWriter | undefined
+  if (!plan.dryRun) {
+    // Fencing first: it aborts a killed run's open transaction (and stops a running one), so the
+    // progress measured next is final.
+    writer = await openReplayWriter(conn, {transactionalId: replayTransactionalId(group, dlqTopic), groupId: group, dlqTopic})
+    ranges = await pendingRanges(conn, dlqTopic, group)
+    pendingAtStart = sumPending(ranges)
+  }
   const options: ReplayOptions = {
     dlqTopic,
     to: request.to,
@@ -159,11 +179,11 @@ export async function executeReplay(
   const bucket = request.rate === undefined ? undefined : new TokenBucket(request.rate, Date.now())
   // Under --rate, commit about five times a second so the target sees a steady flow.
   const chunkRecords = request.rate === undefined ? CHUNK_RECORDS : Math.max(1, Math.min(CHUNK_RECORDS, Math.ceil(request.rate / 5)))
-  const committedTo = new Map(plan.ranges.map((r) => [r.partition, r.from]))
+  const committedTo = new Map(ranges.map((r) => [r.partition, r.from]))
   let stoppedAtMax = false
   const progress = () => {
     const {read, replayed, parked, filtered, undecodable, refused} = tally.result()
-    onProgress({read, replayed, parked, filtered, undecodable, refused, pending: plan.pending})
+    onProgress({read, replayed, parked, filtered, undecodable, refused, pending: pendingAtStart})
   }
 
   let pending: OutgoingMessage[] = []
@@ -193,6 +213,11 @@ export async function executeReplay(
   const handle: BatchHandler = async (partition, records, context) => {
     let next = Number(records[0].offset)
     for (const record of records) {
+      if (signal?.aborted) {
+        // Ctrl-C: commit what is already read and stop cleanly at a record boundary.
+        await flush(partition, next)
+        return {next, stop: true}
+      }
       const decision = decideReplay(record, options, tally.selected)
       if (decision.action === 'limit-reached') {
         stoppedAtMax = true
@@ -226,6 +251,11 @@ export async function executeReplay(
     return {next}
   }
 
-  if (plan.pending > 0) await readToEnd(conn, {topic: dlqTopic, groupId: group, ranges: plan.ranges, handle})
-  return {dlqTopic, group, dryRun: plan.dryRun, pending: plan.pending, stoppedAtMax, ...tally.result()}
+  if (pendingAtStart > 0) await readToEnd(conn, {topic: dlqTopic, groupId: group, ranges, handle})
+  const counts = tally.result()
+  // A replay stops at the first missing destination; a dry run names every one it would meet.
+  const destinations = [...new Set(counts.destinations.map((d) => d.topic))]
+  const found = plan.dryRun ? await existingTopics(conn, destinations) : new Set(destinations)
+  const missingTopics = destinations.filter((t) => !found.has(t))
+  return {dlqTopic, group, dryRun: plan.dryRun, pending: pendingAtStart, stoppedAtMax, interrupted: Boolean(signal?.aborted), missingTopics, ...counts}
 }

@@ -101,13 +101,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
 /**
  * oclif's flag/arg parse errors span lines ("Parsing --partitions \n\tExpected an integer ...\nSee
- * more help with --help"): fold them into one line and drop the help pointer.
+ * more help with --help"): fold them into one line and drop the help pointer and oclif's notes.
  */
 export function oneLineParseError(message: string): string {
   const lines = message
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^See more help/.test(line))
+    .filter((line) => line !== '' && !/^See more help/.test(line) && !/^(Note:|Alternatively, you can use "--")/.test(line))
+  const missing = /^Missing (\d+) required args?:$/.exec(lines[0] ?? '')
+  if (missing) {
+    // "Missing 1 required arg:" then "name  description" per argument.
+    const args = lines.slice(1).map((line) => {
+      const [name, ...rest] = line.split(/\s{2,}/)
+      return rest.length > 0 ? `${name} (${rest.join(' ')})` : name
+    })
+    return `missing required argument${args.length === 1 ? '' : 's'}: ${args.join(', ')}`
+  }
   return lines.join(': ').replace(/^Error: /, '').replace(/^Parsing (\S+):/, '$1:')
 }
 

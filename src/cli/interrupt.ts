@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM for long-running commands (produce, consume): the first signal aborts the
+ * Ctrl-C and SIGTERM for long-running commands (produce, consume, dlq replay): the first signal aborts the
  * returned signal so the command can finish cleanly (flush, leave the group); a second one exits
  * at once. exitCode() is the conventional 128 + signal number once a signal arrived.
  */

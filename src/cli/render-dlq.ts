@@ -57,7 +57,7 @@ export function renderReplaySummary(s: ReplaySummary): string {
       ['replay group', s.group],
       ['mode', s.dryRun ? 'dry run (nothing written, no progress committed)' : 'replay'],
       ['pending at start', s.pending],
-      ['read', s.stoppedAtMax ? `${s.read} (stopped at --max)` : s.read],
+      ['read', s.stoppedAtMax ? `${s.read} (stopped at --max)` : s.interrupted ? `${s.read} (interrupted; run again to continue)` : s.read],
       [`${would}replayed`, s.replayed],
       [`${would}parked`, s.parked],
       ['filtered', s.filtered],
@@ -67,6 +67,9 @@ export function renderReplaySummary(s: ReplaySummary): string {
   ]
   if (s.destinations.length > 0) {
     sections.push(renderTable(['DESTINATION', 'ACTION', 'RECORDS'], s.destinations.map((d) => [d.topic, d.action, d.count])))
+  }
+  if (s.missingTopics.length > 0) {
+    sections.push(`destination topic(s) missing: ${s.missingTopics.join(', ')} — a replay stops at the first record for them; create them or use --to`)
   }
   if (s.problems.length > 0) {
     const more = s.undecodable + s.refused - s.problems.length

@@ -34,7 +34,7 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
     'max-messages': Flags.integer({char: 'n', description: 'exit after this many messages', min: 0}),
     'exit-at-end': Flags.boolean({char: 'e', description: 'exit when every partition read reaches the end it had at start'}),
     group: Flags.string({char: 'g', description: 'consume as this consumer group and commit offsets as messages are printed'}),
-    format: Flags.string({char: 'f', description: "output template, like kcat -f (e.g. '%k\\t%v\\n')"}),
+    format: Flags.string({char: 'f', description: "output template, like kcat -f (e.g. '%k\\t%v\\n'); json = -o json, the lines produce --format json reads"}),
   }
 
   async run(): Promise<ConsumeResult> {
@@ -68,9 +68,11 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
   }
 
   private renderer(): RecordRenderer {
-    const output = this.outputFormat
+    // `--format json` is the JSON lines that `produce --format json` reads back, not a template.
+    const jsonFormat = this.flags.format === 'json'
+    const output = jsonFormat && this.outputFormat === 'table' ? 'json' : this.outputFormat
     if (output === 'json') {
-      if (this.flags.format !== undefined) throw new KafkitError('-o json and --format are alternatives: use one', {hint: '-o json prints every field; --format picks them'})
+      if (this.flags.format !== undefined && !jsonFormat) throw new KafkitError('-o json and --format are alternatives: use one', {hint: '-o json prints every field; --format picks them'})
       return (record) => Buffer.from(`${recordToJsonLine(record)}\n`, 'utf8')
     }
     if (output !== 'table') throw new KafkitError(`-o ${output}: consume prints a --format template or -o json`)

@@ -29,7 +29,7 @@ A summary (sent, failed) goes to stderr. Exit 1 if any message was not acknowled
   static flags = {
     file: Flags.string({char: 'f', description: 'read messages from this file instead of stdin'}),
     'key-separator': Flags.string({char: 'K', description: 'split each line at the first occurrence of this string into key and value'}),
-    header: Flags.string({char: 'H', description: 'add a header name=value to every message (repeatable)', multiple: true, default: []}),
+    header: Flags.string({char: 'H', description: 'add a header name=value to every message (repeatable)', multiple: true, multipleNonGreedy: true}),
     partition: Flags.integer({char: 'p', description: 'send every message to this partition (a JSON line\'s own "partition" wins)', min: 0}),
     format: Flags.string({description: 'input format: lines (raw text) or json (one object per line)', options: ['lines', 'json'], default: 'lines'}),
     compression: Flags.string({char: 'z', description: 'compression codec', options: COMPRESSIONS, default: 'none'}),
@@ -37,7 +37,7 @@ A summary (sent, failed) goes to stderr. Exit 1 if any message was not acknowled
 
   async run(): Promise<ProduceResult> {
     const {flags} = this
-    const headers = flags.header.map((text) => {
+    const headers = (flags.header ?? []).map((text) => {
       const parsed = parseHeaderFlag(text)
       if (!parsed.ok) throw new KafkitError(`--header: ${parsed.error}`)
       return {name: parsed.name, value: parsed.value}

@@ -191,6 +191,23 @@ describe('consume positions and limits', () => {
     expect(fromEnd.stdout).toBe('')
   })
 
+  it('--format json is -o json: the lines produce --format json reads back, with headers; -H may come before the topic', async () => {
+    const source = await createTopic('console.json.src', 2)
+    const copy = await createTopic('console.json.copy', 2)
+    const input = ['{"key":"a","value":"1","partition":0}', '{"key":"b","value":{"n":2},"partition":1,"headers":{"h":"x"}}'].join('\n')
+    expect((await kafkit(['produce', '-H', 'via=test', source, '--format', 'json'], {input})).code).toBe(0)
+    const viaFormat = await kafkit(['consume', source, '--from-beginning', '-e', '--format', 'json'])
+    const viaOutput = await kafkit(['consume', source, '--from-beginning', '-e', '-o', 'json'])
+    expect(viaFormat.code).toBe(0)
+    const byPartition = (stdout: string) => jsonLines(stdout).sort((a, b) => a.partition - b.partition)
+    expect(byPartition(viaFormat.stdout)).toEqual(byPartition(viaOutput.stdout))
+    expect(byPartition(viaFormat.stdout).map((r) => r.headers)).toEqual([{via: 'test'}, {h: 'x', via: 'test'}])
+    expect((await kafkit(['produce', copy, '--format', 'json'], {input: viaFormat.stdout})).code).toBe(0)
+    const copied = jsonLines((await kafkit(['consume', copy, '--from-beginning', '-e', '-o', 'json'])).stdout)
+    const strip = (r: any) => ({partition: r.partition, key: r.key, value: r.value, headers: r.headers})
+    expect(copied.map(strip).sort((a, b) => a.partition - b.partition)).toEqual(byPartition(viaOutput.stdout).map(strip))
+  })
+
   it('--group resumes where it committed, and Kafka sees the committed offsets', async () => {
     const {topic} = await positionedTopic()
     const group = uniqueName('console.group')
@@ -271,6 +288,8 @@ describe('bad input and edge cases', () => {
       [['consume', 't', '--from-time', 'yesterday'], /--from-time: "yesterday" is not a time/],
       [['produce', 't', '--header', 'nokey'], /--header: expected name=value/],
       [['produce', 't', '--file', '/nonexistent/in.txt'], /--file \/nonexistent\/in.txt: no such file/],
+      [['consume'], /^kafkit: missing required argument: topic \(topic to read\)\n$/],
+      [['dlq', 'replay', '--where', 'a=b'], /^kafkit: missing required argument: dlq-topic \(the dead-letter topic\)\n$/],
     ]
     for (const [args, pattern] of cases) {
       const res = await kafkit(args, {bootstrap: '127.0.0.1:1'})

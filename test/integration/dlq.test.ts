@@ -294,3 +294,71 @@ describe('dlq replay: exactly once across a crash', () => {
     expect(new Set(sources).size).toBe(count)
   })
 })
+
+describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () => {
+  it('a declined replay leaves a running one alone; Ctrl-C commits, summarises, exits 130; a re-run finishes exactly once', async () => {
+    const dlq = uniqueName('dlq.sigint')
+    const original = uniqueName('orders')
+    const count = 40
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await createTopic(inject('kafkaBootstrap'), original, 1)
+    await produceRecords(dlq, Array.from({length: count}, (_, i) => seed003(original, i)))
+
+    const child = spawn(process.execPath, [RUN_JS, 'dlq', 'replay', dlq, '--rate', '10', '--yes'], {
+      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: inject('kafkaBootstrap'), KAFKIT_CONFIG: '/nonexistent'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    const deadline = Date.now() + 60_000
+    while ((await committedTotal(`kafkit-dlq-replay.${dlq}`, dlq)) === 0 && Date.now() < deadline) await sleep(100)
+
+    // A second operator without --yes is refused before it touches the running replay.
+    const declined = await kafkit(['dlq', 'replay', dlq])
+    expect(declined.code).toBe(1)
+    await sleep(500)
+    expect(child.exitCode).toBe(null)
+
+    child.kill('SIGINT')
+    expect(await exited, stderr).toBe(130)
+    expect(stderr).toBe('')
+    const read = Number(/^read:\s+(\d+) \(interrupted; run again to continue\)$/m.exec(stdout)?.[1])
+    expect(read, stdout).toBeGreaterThan(0)
+    expect(read).toBeLessThan(count)
+    expect(readCommitted(original)).toHaveLength(read)
+
+    const resumed = await kafkitJson(['dlq', 'replay', dlq, '--yes'])
+    expect(resumed).toMatchObject({pending: count - read, replayed: count - read, interrupted: false})
+    const keys = readCommitted(original).map((r) => r.key)
+    expect(new Set(keys).size).toBe(count)
+    expect(keys).toHaveLength(count)
+  })
+
+  it('--dry-run names destination topics that do not exist and exits 1', async () => {
+    const dlq = uniqueName('dlq.ghost')
+    const ghost = uniqueName('ghost')
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await produceRecords(dlq, [seed003(ghost, 0)])
+    const res = await kafkit(['dlq', 'replay', dlq, '--dry-run', '-o', 'json'])
+    expect(res.code).toBe(1)
+    expect(JSON.parse(res.stdout)).toMatchObject({dryRun: true, replayed: 1, missingTopics: [ghost]})
+    const table = await kafkit(['dlq', 'replay', dlq, '--dry-run'])
+    expect(table.stdout).toContain(`destination topic(s) missing: ${ghost}`)
+  })
+
+  it('inspect leaves no consumer group behind; repeatable filters may come before the topic', async () => {
+    const dlq = uniqueName('dlq.tidy')
+    const original = uniqueName('orders')
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await createTopic(inject('kafkaBootstrap'), original, 1)
+    await produceRecords(dlq, [seed003(original, 0, {tenant: 'acme'}), seed003(original, 1)])
+    expect((await kafkit(['dlq', 'inspect', dlq])).code).toBe(0)
+    const groups = kafkaTool('consumerGroups', ['--list'])
+    expect(groups.stdout).not.toContain(`kafkit-dlq-inspect.${dlq}`)
+    const dry = await kafkitJson(['dlq', 'replay', '--where', 'tenant=acme', '--error-type', 'TimeoutError', dlq, '--dry-run'])
+    expect(dry).toMatchObject({read: 2, replayed: 1, filtered: 1})
+  })
+})

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {executeReplay, planReplay, type ReplaySummary} from '../../app/dlq.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
+import {onInterrupt} from '../../cli/interrupt.js'
 import {renderReplayProgress, renderReplaySummary} from '../../cli/render-dlq.js'
 import {replaySettingsFromFlags} from '../../core/dlq-replay.js'
 import {ExitCode} from '../../errors.js'
@@ -13,7 +14,7 @@ export default class DlqReplay extends KafkaCommand<typeof DlqReplay> {
 With --max-retries N, records already retried N times go to the parking topic instead (default <original>.parking), as the DLQ record itself.
 Progress is committed under a replay group (default kafkit-dlq-replay.<dlq-topic>) in the same Kafka transaction as the records, so an interrupted replay resumes where it stopped, never sends a record twice and never skips one; a finished replay replays nothing.
 Records not matching the filters are skipped for this group (use another --group to replay them later). Undecodable records, and records whose destination is the DLQ itself, are reported and left in the DLQ; the exit code is then 1.
-Destination topics must exist. Asks first on a terminal; --yes is required without one. --dry-run writes and commits nothing.`
+Destination topics must exist (a dry run lists the missing ones and exits 1). Asks first on a terminal; --yes is required without one. --dry-run writes and commits nothing.`
   static examples = [
     '$ kafkit dlq replay orders.dlq --dry-run',
     '$ kafkit dlq replay orders.dlq --error-type TimeoutException --since 2h --yes',
@@ -25,10 +26,10 @@ Destination topics must exist. Asks first on a terminal; --yes is required witho
   static flags = {
     to: Flags.string({description: 'send every record to this topic instead of its original topic'}),
     group: Flags.string({description: 'replay group holding the progress (default kafkit-dlq-replay.<dlq-topic>)'}),
-    'error-type': Flags.string({multiple: true, description: 'only this error type: a class name, simple or fully qualified (repeatable)', helpGroup: 'FILTER'}),
+    'error-type': Flags.string({multiple: true, multipleNonGreedy: true, description: 'only this error type: a class name, simple or fully qualified (repeatable)', helpGroup: 'FILTER'}),
     since: Flags.string({description: 'only failures at or after this time (ISO-8601 with zone, epoch ms, or a duration ago: 2h)', helpGroup: 'FILTER'}),
     until: Flags.string({description: 'only failures before this time', helpGroup: 'FILTER'}),
-    where: Flags.string({multiple: true, description: 'only records with this header value: name=value (repeatable, all must hold)', helpGroup: 'FILTER'}),
+    where: Flags.string({multiple: true, multipleNonGreedy: true, description: 'only records with this header value: name=value (repeatable, all must hold)', helpGroup: 'FILTER'}),
     max: Flags.string({description: 'replay (or park) at most this many records in this run'}),
     rate: Flags.string({description: 'at most this many records per second (e.g. 100 or 100/s)'}),
     'max-retries': Flags.string({description: 'park records already retried this many times instead of replaying them'}),
@@ -55,14 +56,29 @@ Destination topics must exist. Asks first on a terminal; --yes is required witho
     }
     const showProgress = Boolean(process.stderr.isTTY) && !this.jsonEnabled()
     let lastDraw = 0
-    const summary = await executeReplay(conn, plan, request, (p) => {
-      if (!showProgress || Date.now() - lastDraw < 100) return
-      lastDraw = Date.now()
-      process.stderr.write(`\r${renderReplayProgress(p)}`)
-    })
+    // Ctrl-C / SIGTERM: finish the record at hand, commit, print the summary; a second one exits at once.
+    const interrupt = onInterrupt()
+    let summary: ReplaySummary
+    try {
+      summary = await executeReplay(
+        conn,
+        plan,
+        request,
+        (p) => {
+          if (!showProgress || Date.now() - lastDraw < 100) return
+          lastDraw = Date.now()
+          process.stderr.write(`\r${renderReplayProgress(p)}`)
+        },
+        interrupt.signal,
+      )
+    } finally {
+      interrupt.dispose()
+    }
     if (showProgress && lastDraw > 0) process.stderr.write('\n')
     this.render(summary, renderReplaySummary)
-    if (summary.undecodable + summary.refused > 0) process.exitCode = ExitCode.error
+    const code = interrupt.exitCode()
+    if (code !== undefined && summary.interrupted) process.exitCode = code
+    else if (summary.undecodable + summary.refused + summary.missingTopics.length > 0) process.exitCode = ExitCode.error
     return summary
   }
 }

@@ -15,7 +15,7 @@ export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
   static flags = {
     partitions: Flags.integer({char: 'p', description: 'number of partitions', required: true, min: 1}),
     'replication-factor': Flags.integer({char: 'r', description: 'replicas per partition', required: true, min: 1}),
-    config: Flags.string({char: 'c', description: 'topic config key=value (repeatable); 7d, 1GiB accepted for *.ms and *.bytes', multiple: true}),
+    config: Flags.string({char: 'c', description: 'topic config key=value (repeatable); 7d, 1GiB accepted for *.ms and *.bytes', multiple: true, multipleNonGreedy: true}),
     'if-not-exists': Flags.boolean({description: 'succeed when the topic already exists'}),
   }
 

@@ -1,0 +1,18 @@
+import {describe, expect, it} from 'vitest'
+
+import {oneLineParseError} from '../../../src/cli/base-command.js'
+
+describe('oneLineParseError', () => {
+  it.each([
+    ['Parsing --partitions \n\tExpected an integer >= 1 but received: 0\nSee more help with --help', '--partitions: Expected an integer >= 1 but received: 0'],
+    ['Missing 1 required arg:\ntopic  topic to read\nSee more help with --help', 'missing required argument: topic (topic to read)'],
+    [
+      'Missing 1 required arg:\ndlq-topic  the dead-letter topic\nNote: --error-type, --where allow multiple values. Because of this you need to provide all arguments before providing those flags.\nAlternatively, you can use "--" to signify the end of the flags and the beginning of arguments.\nSee more help with --help',
+      'missing required argument: dlq-topic (the dead-letter topic)',
+    ],
+    ['Missing 2 required args:\ngroup  the group\ntopic  the topic', 'missing required arguments: group (the group), topic (the topic)'],
+    ['Nonexistent flag: --partitons\nSee more help with --help', 'Nonexistent flag: --partitons'],
+  ])('%j', (message, expected) => {
+    expect(oneLineParseError(message)).toBe(expected)
+  })
+})
