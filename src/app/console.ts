@@ -28,7 +28,7 @@ async function topicPartitions(conn: KafkaConnection, topic: string): Promise<nu
 
 function checkPartition(partition: number | undefined, partitions: readonly number[], topic: string, where = '--partition'): void {
   if (partition !== undefined && !partitions.includes(partition)) {
-    throw new KafkitError(`${where}: topic "${topic}" has no partition ${partition} (it has ${partitions.length}: 0-${partitions.length - 1})`)
+    throw new KafkitError(`${where}: topic "${topic}" has no partition ${partition} (${partitions.length === 1 ? 'it has only partition 0' : `it has ${partitions.length}: 0-${partitions.length - 1}`})`)
   }
 }
 

@@ -16,7 +16,7 @@ function shortBytes(bytes: JsonBytes | null, width = 40): string {
 export function renderInspection(r: DlqInspectResult): string {
   const sections = [
     renderKeyValues([
-      ['dlq', `${r.topic} (${r.partitions} partitions)`],
+      ['dlq', `${r.topic} (${r.partitions} partition${r.partitions === 1 ? '' : 's'})`],
       ['records', r.undecodable > 0 ? `${r.records} (${r.undecodable} undecodable)` : r.records],
       ['formats', r.formats.map((f) => `${f.format} ${f.count}`).join(', ')],
       ['first failure', iso(r.firstFailureAt)],
