@@ -140,7 +140,7 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
     if (!payload.restart) settle(payload.error)
   })
 
-  const eachBatch = async ({batch, heartbeat}: EachBatchPayload) => {
+  const eachBatch = async ({batch, heartbeat, resolveOffset}: EachBatchPayload) => {
     if (finished || !pending.has(batch.partition)) return
     const end = ends.get(batch.partition)!
     const records: ConsumedRecord[] = []
@@ -160,7 +160,11 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
       const {next, stop} = records.length === 0 ? {next: 0} : await handle(batch.partition, records, {heartbeat})
       if (stop) return settle()
       // Everything below the end has been seen once the batch reaches past it.
-      reached(batch.partition, Math.max(next, Math.min(Number(batch.lastOffset()) + 1, end)))
+      const through = Math.max(next, Math.min(Number(batch.lastOffset()) + 1, end))
+      // The consumer's next fetch starts after the last resolved offset (nothing is auto-resolved):
+      // without this, a partition larger than one fetch would be read from its first batch forever.
+      if (through > Number(batch.firstOffset() ?? through)) resolveOffset(String(through - 1))
+      reached(batch.partition, through)
     } catch (error) {
       settle(error)
     }

@@ -362,3 +362,21 @@ describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () =
     expect(dry).toMatchObject({read: 2, replayed: 1, filtered: 1})
   })
 })
+
+describe('a DLQ partition larger than one fetch', () => {
+  it('inspect counts every record once and replay replays every record once (2.4 MB in one partition)', async () => {
+    const dlq = uniqueName('dlq.big')
+    const original = uniqueName('orders')
+    const count = 8000
+    await createTopic(inject('kafkaBootstrap'), dlq, 1)
+    await createTopic(inject('kafkaBootstrap'), original, 2)
+    await produceRecords(dlq, Array.from({length: count}, (_, i) => ({...seed003(original, i), value: `value-${i}-${'x'.repeat(200)}`})))
+    const inspected = await kafkitJson(['dlq', 'inspect', dlq], {timeoutMs: 60_000})
+    expect(inspected).toMatchObject({records: count, decoded: count})
+    const replayed = await kafkitJson(['dlq', 'replay', dlq, '--yes'], {timeoutMs: 60_000})
+    expect(replayed).toMatchObject({pending: count, read: count, replayed: count})
+    const keys = readCommitted(original).map((r) => r.key)
+    expect(keys).toHaveLength(count)
+    expect(new Set(keys).size).toBe(count)
+  })
+})
