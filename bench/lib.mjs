@@ -80,7 +80,10 @@ export function printTable(title, head, rows) {
   return lines.join('\n')
 }
 
-/** Creates many topics with one kafkajs admin (a bench fixture, not what is measured). */
+/**
+ * Creates many topics with one kafkajs admin (a bench fixture, not what is measured), waiting for
+ * their leaders: a bench that plans or lists right after must see every topic.
+ */
 export async function createTopics(bootstrap, names, {partitions = 1} = {}) {
   const {Kafka, logLevel} = (await import('kafkajs')).default
   const admin = new Kafka({brokers: bootstrap.split(','), logLevel: logLevel.NOTHING}).admin()
@@ -88,6 +91,16 @@ export async function createTopics(bootstrap, names, {partitions = 1} = {}) {
   try {
     for (let i = 0; i < names.length; i += 500) {
       await admin.createTopics({waitForLeaders: false, topics: names.slice(i, i + 500).map((topic) => ({topic, numPartitions: partitions, replicationFactor: 1})), timeout: 60_000})
+    }
+    // kafkajs's waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION; ask until every topic has leaders.
+    for (const deadline = Date.now() + 120_000; ; ) {
+      const ready = await admin.fetchTopicMetadata({topics: names}).then(
+        ({topics}) => topics.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)),
+        () => false,
+      )
+      if (ready) break
+      if (Date.now() > deadline) throw new Error(`${names.length} topics not ready after 120 s`)
+      await new Promise((resolve) => setTimeout(resolve, 500))
     }
   } finally {
     await admin.disconnect()

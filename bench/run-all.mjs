@@ -40,3 +40,8 @@ unless the table says otherwise. Wall times on a shared 2-core machine vary by Â
 `
 writeFileSync(join(ROOT, 'bench/RESULTS.md'), `${header}\n${sections.join('\n\n')}\n`)
 process.stderr.write('wrote bench/RESULTS.md\n')
+const failed = sections.filter((section) => section.includes('\n\nFAILED (exit '))
+if (failed.length > 0) {
+  process.stderr.write(`${failed.length} bench script(s) failed: see bench/RESULTS.md\n`)
+  process.exitCode = 1
+}

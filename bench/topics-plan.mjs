@@ -21,7 +21,7 @@ try {
     writeFileSync(file, `version: 1\npolicy: {minReplicationFactor: {severity: off}, minInsyncReplicas: {severity: off}}\ndefaults: {partitions: 2, replicationFactor: 1}\ntopics:\n${names.map((t) => `  - name: ${t}\n`).join('')}`)
     const env = {KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap, KAFKIT_REQUEST_STATS: '1'}
     const plan = await medianTime([...KAFKIT, 'topics', 'plan', '-f', file, '--detailed-exitcode'], {env})
-    if (plan.code !== 0) throw new Error(`plan exited ${plan.code}: ${plan.stderr}`)
+    if (plan.code !== 0) throw new Error(`plan exited ${plan.code}: ${plan.stderr}\n${plan.stdout}`)
     const requests = /kafkit: requests: (\d+) \(([^)]*)\)/.exec(plan.stderr)
     const peer = await medianTime([...(await kafkaTool('topics')), '--bootstrap-server', broker.bootstrap, '--describe', '--topic', `${prefix}\\..*`], {}, 1)
     rows.push([String(n), fmtMs(plan.ms), requests ? `${requests[1]} (${requests[2]})` : '?', fmtRss(plan.rssKb), fmtMs(peer.ms), fmtRss(peer.rssKb), (peer.ms / plan.ms).toFixed(2)])

@@ -83,3 +83,18 @@ export async function committedTotal(group: string, topic: string, bootstrap = i
     return offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0)
   })
 }
+
+/** Waits (up to 60 s) until the replay group has committed progress; NOT_COORDINATOR counts as none yet. */
+export async function waitForReplayProgress(group: string, dlqTopic: string, bootstrap = inject('kafkaBootstrap')): Promise<number> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const total = await committedTotal(group, dlqTopic, bootstrap).catch(() => 0)
+    if (total > 0 || Date.now() > deadline) return total
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** `partition@offset` in the DLQ of every replayed record in the target, read_committed. */
+export function replaySources(topic: string, bootstrap = inject('kafkaBootstrap')): string[] {
+  return readCommitted(topic, {bootstrap}).map((r) => `${r.headers['kafkit-replay-source-partition']}@${r.headers['kafkit-replay-source-offset']}`)
+}

@@ -1,6 +1,7 @@
 /** Shared by integration tests: run the real CLI as a child process, unique names, Kafka's own tools. */
-import {spawn, spawnSync} from 'node:child_process'
+import {spawn, spawnSync, type ChildProcessByStdio} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
+import type {Readable, Writable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 
 import {inject} from 'vitest'
@@ -56,19 +57,24 @@ export function kcat(args: string[], opts: {bootstrap?: string; input?: string |
   return {status: res.status ?? 1, stdout: res.stdout ?? Buffer.alloc(0), stderr: res.stderr?.toString('utf8') ?? String(res.error ?? '')}
 }
 
+/** bin/run.js with every stdio piped: the test cluster, no config file, no colour, then opts.env. */
+function spawnKafkit(args: string[], opts: Pick<CliOptions, 'bootstrap' | 'env'>): ChildProcessByStdio<Writable, Readable, Readable> {
+  return spawn(process.execPath, [RUN_JS, ...args], {
+    env: {
+      ...process.env,
+      KAFKA_BOOTSTRAP_SERVERS: opts.bootstrap ?? inject('kafkaBootstrap'),
+      KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml',
+      NO_COLOR: '1',
+      ...opts.env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+}
+
 /** kafkit() with stdout kept as bytes (binary-safe output checks). */
 export function kafkitBytes(args: string[], opts: CliOptions = {}): Promise<Omit<CliResult, 'stdout'> & {stdout: Buffer}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_JS, ...args], {
-      env: {
-        ...process.env,
-        KAFKA_BOOTSTRAP_SERVERS: opts.bootstrap ?? inject('kafkaBootstrap'),
-        KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml',
-        NO_COLOR: '1',
-        ...opts.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+    const child = spawnKafkit(args, opts)
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (d) => out.push(d))
@@ -82,4 +88,25 @@ export function kafkitBytes(args: string[], opts: CliOptions = {}): Promise<Omit
     child.stdin.on('error', () => {})
     child.stdin.end(opts.input ?? '')
   })
+}
+
+export interface RunningKafkit {
+  child: ChildProcessByStdio<Writable, Readable, Readable>
+  /** What it printed so far. */
+  stdout(): string
+  stderr(): string
+  /** Its exit code (null when killed by a signal). */
+  closed: Promise<number | null>
+}
+
+/** Starts `kafkit <args>` through bin/run.js in the background, for signal, kill and stdin tests. */
+export function startKafkit(args: string[], opts: Omit<CliOptions, 'input' | 'timeoutMs'> = {}): RunningKafkit {
+  const child = spawnKafkit(args, opts)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  child.stdin.on('error', () => {})
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return {child, stdout: () => stdout, stderr: () => stderr, closed}
 }

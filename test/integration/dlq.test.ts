@@ -3,13 +3,12 @@
  * format, replayed by the CLI, and the targets read back by kcat (read_committed).
  */
 import {Buffer} from 'node:buffer'
-import {spawn} from 'node:child_process'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {describe, expect, inject, it} from 'vitest'
 
-import {committedTotal, createTopic, produceRecords, readCommitted, seed003, type DlqTestRecord} from '../dlq-helpers.js'
-import {RUN_JS, kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
+import {createTopic, produceRecords, readCommitted, replaySources, seed003, waitForReplayProgress, type DlqTestRecord} from '../dlq-helpers.js'
+import {kafkaTool, kafkit, kafkitJson, startKafkit, uniqueName} from '../helpers.js'
 
 const int32 = (n: number) => {
   const b = Buffer.alloc(4)
@@ -264,23 +263,13 @@ describe('dlq replay: exactly once across a crash', () => {
 
     // Every transaction stays open 3 s after its records are written: after the first commit,
     // the process is killed while the second one is open.
-    const child = spawn(process.execPath, [RUN_JS, 'dlq', 'replay', dlq, '--yes', '--timeout', '30s'], {
-      env: {
-        ...process.env,
-        KAFKA_BOOTSTRAP_SERVERS: inject('kafkaBootstrap'),
-        KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml',
-        KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS: '3000',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`${signal ?? code} ${stderr}`)))
-    const deadline = Date.now() + 60_000
-    while ((await committedTotal(`kafkit-dlq-replay.${dlq}`, dlq)) === 0 && Date.now() < deadline) await sleep(100)
+    const replay = startKafkit(['dlq', 'replay', dlq, '--yes', '--timeout', '30s'], {env: {KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS: '3000'}})
+    await waitForReplayProgress(`kafkit-dlq-replay.${dlq}`, dlq)
     await sleep(500)
-    child.kill('SIGKILL')
-    expect(await exited).toBe('SIGKILL ')
+    replay.child.kill('SIGKILL')
+    expect(await replay.closed).toBe(null)
+    expect(replay.child.signalCode).toBe('SIGKILL')
+    expect(replay.stderr()).toBe('')
     const before = readCommitted(original).length
     expect(before).toBeGreaterThan(0)
     expect(before).toBeLessThan(count)
@@ -289,7 +278,7 @@ describe('dlq replay: exactly once across a crash', () => {
 
     const resumed = await kafkitJson(['dlq', 'replay', dlq, '--yes'])
     expect(resumed.replayed).toBe(count - before)
-    const sources = readCommitted(original).map((r) => `${r.headers['kafkit-replay-source-partition']}@${r.headers['kafkit-replay-source-offset']}`)
+    const sources = replaySources(original)
     expect(sources).toHaveLength(count)
     expect(new Set(sources).size).toBe(count)
   })
@@ -304,29 +293,20 @@ describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () =
     await createTopic(inject('kafkaBootstrap'), original, 1)
     await produceRecords(dlq, Array.from({length: count}, (_, i) => seed003(original, i)))
 
-    const child = spawn(process.execPath, [RUN_JS, 'dlq', 'replay', dlq, '--rate', '10', '--yes'], {
-      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: inject('kafkaBootstrap'), KAFKIT_CONFIG: '/nonexistent'},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-    const deadline = Date.now() + 60_000
-    while ((await committedTotal(`kafkit-dlq-replay.${dlq}`, dlq)) === 0 && Date.now() < deadline) await sleep(100)
+    const replay = startKafkit(['dlq', 'replay', dlq, '--rate', '10', '--yes'])
+    await waitForReplayProgress(`kafkit-dlq-replay.${dlq}`, dlq)
 
     // A second operator without --yes is refused before it touches the running replay.
     const declined = await kafkit(['dlq', 'replay', dlq])
     expect(declined.code).toBe(1)
     await sleep(500)
-    expect(child.exitCode).toBe(null)
+    expect(replay.child.exitCode).toBe(null)
 
-    child.kill('SIGINT')
-    expect(await exited, stderr).toBe(130)
-    expect(stderr).toBe('')
-    const read = Number(/^read:\s+(\d+) \(interrupted; run again to continue\)$/m.exec(stdout)?.[1])
-    expect(read, stdout).toBeGreaterThan(0)
+    replay.child.kill('SIGINT')
+    expect(await replay.closed, replay.stderr()).toBe(130)
+    expect(replay.stderr()).toBe('')
+    const read = Number(/^read:\s+(\d+) \(interrupted; run again to continue\)$/m.exec(replay.stdout())?.[1])
+    expect(read, replay.stdout()).toBeGreaterThan(0)
     expect(read).toBeLessThan(count)
     expect(readCommitted(original)).toHaveLength(read)
 

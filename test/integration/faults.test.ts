@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -6,9 +5,9 @@ import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {findFreeBasePort, killNode, restartNode, startLocalCluster, stopLocalCluster, type LocalCluster} from '../../src/local/harness.js'
-import {committedTotal, produceRecords, readCommitted, seed003} from '../dlq-helpers.js'
+import {produceRecords, readCommitted, replaySources, seed003, waitForReplayProgress} from '../dlq-helpers.js'
 import {createTopic} from '../groups-helpers.js'
-import {RUN_JS, kafkaTool, kafkit, kafkitJson, kcat, uniqueName} from '../helpers.js'
+import {kafkaTool, kafkit, kafkitJson, kcat, startKafkit, uniqueName} from '../helpers.js'
 
 /**
  * Faults on a 3-node cluster of this file's own (killing brokers would disturb other tests).
@@ -51,14 +50,8 @@ describe('a broker killed during produce (RF 3, min.insync.replicas 2)', () => {
     const created = await kafkit(['topics', 'create', topic, '-p', '3', '-r', '3', '--config', 'min.insync.replicas=2'], {bootstrap})
     expect(created.code, created.stderr).toBe(0)
     const total = 150_000
-    const child = spawn(process.execPath, [RUN_JS, 'produce', topic, '--timeout', '30s'], {
-      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap, KAFKIT_CONFIG: '/nonexistent'},
-      stdio: ['pipe', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)))
-    child.stdin.on('error', () => {})
+    const producer = startKafkit(['produce', topic, '--timeout', '30s'], {bootstrap})
+    const {child} = producer
     // Written only as fast as kafkit reads it; the leader of partition 0 dies a third of the way in.
     const victim = leaderOf(topic, 0)
     for (let written = 0; written < total; ) {
@@ -68,7 +61,8 @@ describe('a broker killed during produce (RF 3, min.insync.replicas 2)', () => {
       if (written === 50_000) kill(victim)
     }
     child.stdin.end()
-    const code = await closed
+    const code = await producer.closed
+    const stderr = producer.stderr()
     expect(stderr).toMatch(/sent (\d+), failed (\d+)/)
     const sent = Number(/sent (\d+)/.exec(stderr)![1])
     // Two of three replicas stay in sync, so every message must be acknowledged.
@@ -132,24 +126,15 @@ describe('the replay group coordinator killed during dlq replay', () => {
     await produceRecords(dlq, Array.from({length: count}, (_, i) => ({...seed003(original, i), partition: i % 2})), bootstrap)
 
     // Each transaction stays open 1 s, so the coordinator dies while the replay is mid-way.
-    const child = spawn(process.execPath, [RUN_JS, 'dlq', 'replay', dlq, '--yes', '--timeout', '20s'], {
-      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap, KAFKIT_CONFIG: '/nonexistent', KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS: '1000'},
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (d) => (stderr += d))
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-    // The offsets topic is created with the first group on this cluster: NOT_COORDINATOR until then.
-    const committed = () => committedTotal(group, dlq, bootstrap).catch(() => 0)
-    const deadline = Date.now() + 60_000
-    while ((await committed()) === 0 && Date.now() < deadline) await sleep(100)
-    expect(await committed()).toBeGreaterThan(0)
+    const replay = startKafkit(['dlq', 'replay', dlq, '--yes', '--timeout', '20s'], {bootstrap, env: {KAFKIT_TEST_PAUSE_IN_TRANSACTION_MS: '1000'}})
+    expect(await waitForReplayProgress(group, dlq, bootstrap)).toBeGreaterThan(0)
     const described = await kafkitJson(['groups', 'describe', group], {bootstrap})
     const coordinator: number = described.coordinator.nodeId
     kill(coordinator)
     // The first run either rides out the failover or stops with one line and exit 1.
-    const code = await Promise.race([exited, sleep(120_000).then(() => 'still running')])
-    if (code === 'still running') child.kill('SIGKILL')
+    const code = await Promise.race([replay.closed, sleep(120_000).then(() => 'still running')])
+    if (code === 'still running') replay.child.kill('SIGKILL')
+    const stderr = replay.stderr()
     expect(code === 0 || code === 1, `${code} ${stderr}`).toBe(true)
     if (code === 1) {
       expect(stderr.trim().split('\n'), stderr).toHaveLength(1)
@@ -161,7 +146,7 @@ describe('the replay group coordinator killed during dlq replay', () => {
     killed = undefined
     const resumed = await kafkitJson(['dlq', 'replay', dlq, '--yes', '--timeout', '30s'], {bootstrap})
     expect(resumed.replayed).toBe(count - committedBefore)
-    const sources = readCommitted(original, {bootstrap}).map((r) => `${r.headers['kafkit-replay-source-partition']}@${r.headers['kafkit-replay-source-offset']}`)
+    const sources = replaySources(original, bootstrap)
     expect(sources).toHaveLength(count)
     expect(new Set(sources).size).toBe(count)
   })
