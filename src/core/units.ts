@@ -81,6 +81,9 @@ export function formatSize(bytes: number): string {
   return String(bytes)
 }
 
+/** What parseTimestamp accepts, for error messages. */
+export const TIMESTAMP_FORMS = 'ISO-8601 with a zone (2026-11-01T10:00:00Z; a time without one means different instants on different machines), epoch millis, or a duration ago (1h)'
+
 /**
  * A point in time: ISO-8601 with a zone (`2026-11-01T10:00:00Z`, `...+02:00`), epoch millis, or
  * a duration before `now` (`1h`, `PT1H` → now - 1h). A zone-less ISO string is rejected because
