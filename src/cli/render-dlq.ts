@@ -9,7 +9,9 @@ const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Dat
 
 function shortBytes(bytes: JsonBytes | null, width = 40): string {
   if (bytes === null) return 'null'
-  const text = typeof bytes === 'string' ? JSON.stringify(bytes).slice(1, -1) : `base64:${bytes.base64}`
+  // One line per row: control characters escaped as in JSON, everything else as it is.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const text = typeof bytes === 'string' ? bytes.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1)) : `base64:${bytes.base64}`
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }
 
@@ -34,7 +36,7 @@ export function renderInspection(r: DlqInspectResult): string {
           `${s.partition}@${s.offset}`,
           iso(s.failedAt),
           `${s.originalTopic}${s.originalPartition === undefined ? '' : `:${s.originalPartition}`}${s.originalOffset === undefined ? '' : `@${s.originalOffset}`}`,
-          s.errorType,
+          s.errorType ?? '(none)',
           s.errorMessage === undefined ? '' : shortBytes(s.errorMessage, 40),
           s.retryCount,
           shortBytes(s.key, 20),

@@ -94,6 +94,8 @@ describe('dlq inspect', () => {
     expect(table.code).toBe(0)
     expect(table.stdout).toMatch(/^records:\s+6 \(1 undecodable\)$/m)
     expect(table.stdout).toMatch(/^TimeoutError\s+2$/m)
+    // Sample cells are the text itself, not JSON-escaped.
+    expect(table.stdout).toContain('{"id":41,"amount":')
   })
 
   it('an unknown DLQ topic is one line and exit 1', async () => {
