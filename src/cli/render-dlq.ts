@@ -3,7 +3,7 @@
  */
 import type {DlqInspectResult, ReplayProgress, ReplaySummary} from '../app/dlq.js'
 import type {JsonBytes} from '../core/console-format.js'
-import {renderKeyValues, renderTable} from './render.js'
+import {plural, renderKeyValues, renderTable} from './render.js'
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString())
 
@@ -18,7 +18,7 @@ function shortBytes(bytes: JsonBytes | null, width = 40): string {
 export function renderInspection(r: DlqInspectResult): string {
   const sections = [
     renderKeyValues([
-      ['dlq', `${r.topic} (${r.partitions} partition${r.partitions === 1 ? '' : 's'})`],
+      ['dlq', `${r.topic} (${plural(r.partitions, 'partition')})`],
       ['records', r.undecodable > 0 ? `${r.records} (${r.undecodable} undecodable)` : r.records],
       ['formats', r.formats.map((f) => `${f.format} ${f.count}`).join(', ')],
       ['first failure', iso(r.firstFailureAt)],

@@ -38,3 +38,8 @@ export function renderKeyValues(pairs: [string, Cell][]): string {
 export function renderStructured(result: unknown, format: 'json' | 'yaml'): string {
   return format === 'json' ? JSON.stringify(result, null, 2) : yamlStringify(result).trimEnd()
 }
+
+/** "1 broker", "3 brokers". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}

@@ -1,5 +1,5 @@
 import {KafkaCommand} from '../../cli/base-command.js'
-import {renderTable} from '../../cli/render.js'
+import {plural, renderTable} from '../../cli/render.js'
 import {findPartitionProblems, type PartitionProblem} from '../../core/cluster-state.js'
 import {ExitCode} from '../../errors.js'
 import {describeCluster, describeTopics} from '../../kafka/topics.js'
@@ -37,7 +37,7 @@ export default class ClusterHealthCommand extends KafkaCommand<typeof ClusterHea
       problems,
     }
     this.render(result, (r) => {
-      const head = `${r.healthy ? 'healthy' : 'UNHEALTHY'}: ${r.brokers} brokers, ${r.topics} topics, ${r.partitions} partitions; ` +
+      const head = `${r.healthy ? 'healthy' : 'UNHEALTHY'}: ${plural(r.brokers, 'broker')}, ${plural(r.topics, 'topic')}, ${plural(r.partitions, 'partition')}; ` +
         `${r.offline} offline, ${r.underReplicated} under-replicated, ${r.underMinIsr} under min ISR`
       if (r.healthy) return head
       return `${head}\n\n${renderTable(
