@@ -9,6 +9,7 @@ import {join} from 'node:path'
 
 import {Command, Flags, Interfaces} from '@oclif/core'
 
+import {didYouMean} from '../core/did-you-mean.js'
 import {parseKafkitConfig, resolveConnection, type ConnectionSettings, type KafkitConfig} from '../core/contexts.js'
 import {parseDuration} from '../core/units.js'
 import {KafkitError} from '../errors.js'
@@ -86,7 +87,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       message = err.hint ? `${err.message} — ${err.hint}` : err.message
       exitCode = err.exitCode
     } else if (err.oclif !== undefined) {
-      message = oneLineParseError(err.message)
+      message = suggestFlags(oneLineParseError(err.message), Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}))
       exitCode = err.oclif.exit ?? 2
       if (exitCode === 2) exitCode = 1
     } else {
@@ -118,6 +119,17 @@ export function oneLineParseError(message: string): string {
     return `missing required argument${args.length === 1 ? '' : 's'}: ${args.join(', ')}`
   }
   return lines.join(': ').replace(/^Error: /, '').replace(/^Parsing (\S+):/, '$1:')
+}
+
+/** "Nonexistent flag: --dry-rn" gains ` (did you mean "--dry-run"?)` for each flag close to a real one. */
+export function suggestFlags(message: string, flagNames: readonly string[]): string {
+  const m = /^Nonexistent flags?: (.+)$/.exec(message)
+  if (!m) return message
+  const candidates = flagNames.map((name) => `--${name}`)
+  return `Nonexistent flag${m[1].includes(',') ? 's' : ''}: ${m[1]
+    .split(', ')
+    .map((flag) => `${flag}${didYouMean(flag.split('=')[0], candidates)}`)
+    .join(', ')}`
 }
 
 export function configFilePath(): string {

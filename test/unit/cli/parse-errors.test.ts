@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {oneLineParseError} from '../../../src/cli/base-command.js'
+import {oneLineParseError, suggestFlags} from '../../../src/cli/base-command.js'
 
 describe('oneLineParseError', () => {
   it.each([
@@ -14,5 +14,18 @@ describe('oneLineParseError', () => {
     ['Nonexistent flag: --partitons\nSee more help with --help', 'Nonexistent flag: --partitons'],
   ])('%j', (message, expected) => {
     expect(oneLineParseError(message)).toBe(expected)
+  })
+})
+
+describe('suggestFlags', () => {
+  const flags = ['from-beginning', 'partition', 'output', 'dry-run']
+  it.each([
+    ['Nonexistent flag: --dry-rn', 'Nonexistent flag: --dry-rn (did you mean "--dry-run"?)'],
+    ['Nonexistent flags: --form-beginning, --partiton', 'Nonexistent flags: --form-beginning (did you mean "--from-beginning"?), --partiton (did you mean "--partition"?)'],
+    ['Nonexistent flag: --outptu=json', 'Nonexistent flag: --outptu=json (did you mean "--output"?)'],
+    ['Nonexistent flag: --zzz', 'Nonexistent flag: --zzz'],
+    ['--partitions: Expected an integer', '--partitions: Expected an integer'],
+  ])('%j', (message, expected) => {
+    expect(suggestFlags(message, flags)).toBe(expected)
   })
 })
