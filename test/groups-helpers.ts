@@ -8,6 +8,7 @@ import {inject} from 'vitest'
 import type {Consumer} from 'kafkajs'
 
 import {KafkaConnection} from '../src/kafka/connection.js'
+import {createTopic as createTopicOnCluster} from '../src/kafka/topic-changes.js'
 import {kafkaTool} from './helpers.js'
 
 export function connect(bootstrap = inject('kafkaBootstrap')): KafkaConnection {
@@ -23,11 +24,9 @@ export async function withConnection<T>(bootstrap: string, fn: (conn: KafkaConne
   }
 }
 
+/** Through kafkit's own adapter, which waits for leaders even when metadata lags the create. */
 export async function createTopic(bootstrap: string, topic: string, partitions: number, replicationFactor = 1): Promise<void> {
-  await withConnection(bootstrap, async (conn) => {
-    const admin = await conn.admin()
-    await admin.createTopics({topics: [{topic, numPartitions: partitions, replicationFactor}], waitForLeaders: true})
-  })
+  await withConnection(bootstrap, (conn) => createTopicOnCluster(conn, {topic, partitions, replicationFactor, configs: {}}))
 }
 
 export interface TestMessage {

@@ -148,7 +148,15 @@ export async function applyTopicPlan(
 
   // The report of what was done must survive a cluster that fails right after.
   try {
-    const after = await planTopics(conn, spec, {prune: opts.prune})
+    // Brokers learn of a new topic or config a moment after the controller acknowledged it (longer
+    // on Kafka 3.9): re-plan for a few seconds while an applied change does not show yet.
+    const appliedTopics = new Set(applied.map((a) => a.topic))
+    const settleBy = Date.now() + Math.min(conn.timeoutMs, 10_000)
+    let after = await planTopics(conn, spec, {prune: opts.prune})
+    while (after.plan.changes.some((c) => appliedTopics.has(c.topic)) && Date.now() < settleBy) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      after = await planTopics(conn, spec, {prune: opts.prune})
+    }
     return {applied, failed, after}
   } catch (error) {
     return {applied, failed, after: undefined, afterError: (error as Error).message}

@@ -81,10 +81,12 @@ async function batchReportingFailures<T extends {topic: string}>(
   return failures
 }
 
-/** One CreateTopics request that waits for leaders; false when every topic already existed. */
-function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: number): Promise<boolean> {
-  return admin.createTopics({
-    waitForLeaders: true,
+/** One CreateTopics request, then a wait for leaders; false when every topic already existed. */
+async function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: number): Promise<boolean> {
+  const created = await admin.createTopics({
+    // kafkajs's own wait fails the whole call when the broker it asks has not yet learned of the
+    // new topic (UNKNOWN_TOPIC_OR_PARTITION), although the topic was created: wait here instead.
+    waitForLeaders: false,
     timeout: timeoutMs,
     topics: topics.map((t) => ({
       topic: t.topic,
@@ -93,6 +95,27 @@ function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: numb
       configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
     })),
   })
+  if (created) await waitForLeaders(admin, topics.map((t) => t.topic), timeoutMs)
+  return created
+}
+
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'])
+
+/** Until every partition of the new topics has a leader, as the brokers' metadata says. */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const {topics} = await admin.fetchTopicMetadata({topics: names})
+      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return
+    } catch (error) {
+      if (!NOT_YET.has((error as {type?: string}).type ?? '')) throw error
+    }
+    if (Date.now() >= deadline) {
+      throw new KafkitError(`created ${names.join(', ')}, but not every partition had a leader within ${Math.round(timeoutMs / 1000)}s`, {code: 'NO_LEADER'})
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 /** `topics create`: one topic; an existing topic is the TOPIC_ALREADY_EXISTS KafkitError. */
