@@ -150,10 +150,12 @@ export async function applyTopicPlan(
   try {
     // Brokers learn of a new topic or config a moment after the controller acknowledged it (longer
     // on Kafka 3.9): re-plan for a few seconds while an applied change does not show yet.
-    const appliedTopics = new Set(applied.map((a) => a.topic))
+    // Only exactly what was applied, on topics where nothing failed, can be expected to show.
+    const failedTopics = new Set(failed.map((f) => f.topic))
+    const awaited = new Set(applied.filter((a) => !failedTopics.has(a.topic)).map((a) => `${a.kind} ${a.topic}`))
     const settleBy = Date.now() + Math.min(conn.timeoutMs, 10_000)
     let after = await planTopics(conn, spec, {prune: opts.prune})
-    while (after.plan.changes.some((c) => appliedTopics.has(c.topic)) && Date.now() < settleBy) {
+    while (after.plan.changes.some((c) => awaited.has(`${c.kind} ${c.topic}`)) && Date.now() < settleBy) {
       await new Promise((resolve) => setTimeout(resolve, 250))
       after = await planTopics(conn, spec, {prune: opts.prune})
     }

@@ -40,6 +40,20 @@ import {groupsClient} from '../kafka/groups.js'
 // ---------------------------------------------------------------------------------------------
 // inspect
 
+/**
+ * A consumer group of its own for a read that commits nothing (inspect, a replay's dry run), so it
+ * never joins, and never rebalances, a group someone else uses. Deleted afterwards: an empty group
+ * would otherwise stay listed until it expires.
+ */
+async function withThrowawayGroup<T>(conn: KafkaConnection, prefix: string, read: (groupId: string) => Promise<T>): Promise<T> {
+  const groupId = `${prefix}.${randomBytes(4).toString('hex')}`
+  try {
+    return await read(groupId)
+  } finally {
+    await (await groupsClient(conn)).deleteGroups([groupId]).catch(() => {})
+  }
+}
+
 export interface DlqInspectResult extends DlqInspection {
   topic: string
   partitions: number
@@ -48,10 +62,8 @@ export interface DlqInspectResult extends DlqInspection {
 export async function inspectDlqTopic(conn: KafkaConnection, topic: string, options: {sampleSize?: number} = {}): Promise<DlqInspectResult> {
   const partitions = await dlqPartitions(conn, topic)
   const inspector = new DlqInspector(options.sampleSize)
-  // It never commits, but an empty group still stays listed until it expires: delete it.
-  const groupId = `kafkit-dlq-inspect.${topic}.${randomBytes(4).toString('hex')}`
-  try {
-    await readToEnd(conn, {
+  await withThrowawayGroup(conn, `kafkit-dlq-inspect.${topic}`, (groupId) =>
+    readToEnd(conn, {
       topic,
       groupId,
       ranges: partitions.map((p) => ({partition: p.partition, from: p.start, end: p.end})),
@@ -59,10 +71,8 @@ export async function inspectDlqTopic(conn: KafkaConnection, topic: string, opti
         for (const record of records) inspector.add(record)
         return {next: Number(records.at(-1)!.offset) + 1}
       },
-    })
-  } finally {
-    if (partitions.some((p) => p.start < p.end)) await (await groupsClient(conn)).deleteGroups([groupId]).catch(() => {})
-  }
+    }),
+  )
   return {topic, partitions: partitions.length, ...inspector.result()}
 }
 
@@ -126,11 +136,17 @@ export async function planReplay(conn: KafkaConnection, request: ReplayRequest):
   return {dlqTopic, group, dryRun, pending: sumPending(ranges), ranges}
 }
 
-/** Per partition: from the group's committed progress (clamped to the log) to the end now. */
-async function pendingRanges(conn: KafkaConnection, dlqTopic: string, group: string): Promise<ReadRange[]> {
+/**
+ * Per partition: from the group's committed progress (clamped to the log) to the end now, or to
+ * the ends given (those the user confirmed: records that arrived since wait for the next run).
+ */
+async function pendingRanges(conn: KafkaConnection, dlqTopic: string, group: string, ends?: ReadonlyMap<number, number>): Promise<ReadRange[]> {
   const partitions = await dlqPartitions(conn, dlqTopic)
   const committed = await committedOffsets(conn, group, dlqTopic, partitions.map((p) => p.partition))
-  return partitions.map((p) => ({partition: p.partition, from: Math.min(Math.max(committed.get(p.partition) ?? p.start, p.start), p.end), end: p.end}))
+  return partitions.map((p) => {
+    const end = Math.min(ends?.get(p.partition) ?? p.end, p.end)
+    return {partition: p.partition, from: Math.min(Math.max(committed.get(p.partition) ?? p.start, p.start), end), end}
+  })
 }
 
 const sumPending = (ranges: readonly ReadRange[]): number => ranges.reduce((sum, r) => sum + (r.end - r.from), 0)
@@ -163,7 +179,7 @@ export async function executeReplay(
     // Fencing first: it aborts a killed run's open transaction (and stops a running one), so the
     // progress measured next is final.
     writer = await openReplayWriter(conn, {transactionalId: replayTransactionalId(group, dlqTopic), groupId: group, dlqTopic})
-    ranges = await pendingRanges(conn, dlqTopic, group)
+    ranges = await pendingRanges(conn, dlqTopic, group, new Map(plan.ranges.map((r) => [r.partition, r.end])))
     pendingAtStart = sumPending(ranges)
   }
   const options: ReplayOptions = {
@@ -181,6 +197,7 @@ export async function executeReplay(
   const chunkRecords = request.rate === undefined ? CHUNK_RECORDS : Math.max(1, Math.min(CHUNK_RECORDS, Math.ceil(request.rate / 5)))
   const committedTo = new Map(ranges.map((r) => [r.partition, r.from]))
   let stoppedAtMax = false
+  let interrupted = false
   const progress = () => {
     const {read, replayed, parked, filtered, undecodable, refused} = tally.result()
     onProgress({read, replayed, parked, filtered, undecodable, refused, pending: pendingAtStart})
@@ -215,6 +232,7 @@ export async function executeReplay(
     for (const record of records) {
       if (signal?.aborted) {
         // Ctrl-C: commit what is already read and stop cleanly at a record boundary.
+        interrupted = true
         await flush(partition, next)
         return {next, stop: true}
       }
@@ -251,11 +269,15 @@ export async function executeReplay(
     return {next}
   }
 
-  if (pendingAtStart > 0) await readToEnd(conn, {topic: dlqTopic, groupId: group, ranges, handle})
+  if (pendingAtStart > 0) {
+    const read = (groupId: string) => readToEnd(conn, {topic: dlqTopic, groupId, ranges, handle})
+    // A dry run reads with a group of its own: joining the replay group would rebalance a running replay.
+    await (plan.dryRun ? withThrowawayGroup(conn, `kafkit-dlq-dry-run.${dlqTopic}`, read) : read(group))
+  }
   const counts = tally.result()
   // A replay stops at the first missing destination; a dry run names every one it would meet.
   const destinations = [...new Set(counts.destinations.map((d) => d.topic))]
   const found = plan.dryRun ? await existingTopics(conn, destinations) : new Set(destinations)
   const missingTopics = destinations.filter((t) => !found.has(t))
-  return {dlqTopic, group, dryRun: plan.dryRun, pending: pendingAtStart, stoppedAtMax, interrupted: Boolean(signal?.aborted), missingTopics, ...counts}
+  return {dlqTopic, group, dryRun: plan.dryRun, pending: pendingAtStart, stoppedAtMax, interrupted, missingTopics, ...counts}
 }

@@ -157,25 +157,29 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
       // kafkajs turns every resolved offset into a Long and back to a string: resolve only the
       // last processed record of the batch (what a commit uses anyway), once.
       let resolved: string | undefined
-      await opts.onBatch({
-        partition: batch.partition,
-        heartbeat,
-        resolveOffset: (offset) => {
-          resolved = offset
-        },
-        records: batch.messages.map((m) => ({
-          topic: batch.topic,
+      try {
+        await opts.onBatch({
           partition: batch.partition,
-          offset: m.offset,
-          timestamp: m.timestamp,
-          key: m.key ?? null,
-          value: m.value ?? null,
-          headers: normaliseHeaders(m.headers),
-        })),
-      })
-      if (resolved !== undefined) {
-        resolveOffset(resolved)
-        next.set(batch.partition, Number(resolved) + 1)
+          heartbeat,
+          resolveOffset: (offset) => {
+            resolved = offset
+          },
+          records: batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            timestamp: m.timestamp,
+            key: m.key ?? null,
+            value: m.value ?? null,
+            headers: normaliseHeaders(m.headers),
+          })),
+        })
+      } finally {
+        // Also when the batch handler failed part-way: what was printed stays printed once.
+        if (resolved !== undefined) {
+          resolveOffset(resolved)
+          next.set(batch.partition, Number(resolved) + 1)
+        }
       }
     },
   })

@@ -96,10 +96,10 @@ export interface ReadOptions {
 const SESSION_TIMEOUT_MS = 10_000
 
 /**
- * Reads every partition from its range's `from` to its `end` through a consumer of `groupId`
- * (which must start where `from` says: the group's committed offset, or the log start without
- * one). Resolves when every partition has reached its end or the handler says stop; rejects with
- * the handler's error or the consumer's, after which nothing more is handled.
+ * Reads every partition from its range's `from` to its `end` through a consumer of `groupId`,
+ * positioned explicitly (the group's committed offsets are not used). Resolves when every
+ * partition has reached its end or the handler says stop; rejects with the handler's error or the
+ * consumer's, after which nothing more is handled.
  */
 export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Promise<void> {
   const {topic, groupId, handle} = options
@@ -139,6 +139,12 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
   consumer.on(consumer.events.CRASH, ({payload}) => {
     if (!payload.restart) settle(payload.error)
   })
+  // Where each partition continues: its range's start, then past every handled batch. Sought on
+  // each join, so any group (a dry run's throwaway one too) reads exactly the ranges asked for.
+  const position = new Map(options.ranges.map((r) => [r.partition, r.from]))
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const partition of pending) consumer.seek({topic, partition, offset: String(position.get(partition))})
+  })
 
   const eachBatch = async ({batch, heartbeat, resolveOffset}: EachBatchPayload) => {
     if (finished || !pending.has(batch.partition)) return
@@ -164,6 +170,7 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
       // The consumer's next fetch starts after the last resolved offset (nothing is auto-resolved):
       // without this, a partition larger than one fetch would be read from its first batch forever.
       if (through > Number(batch.firstOffset() ?? through)) resolveOffset(String(through - 1))
+      position.set(batch.partition, through)
       reached(batch.partition, through)
     } catch (error) {
       settle(error)

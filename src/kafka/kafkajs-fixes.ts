@@ -28,7 +28,14 @@ let installed = false
 export function installKafkaJsFixes(): void {
   if (installed) return
   installed = true
-  const path = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js')
+  let path: string
+  try {
+    // Written for kafkajs 2.2.4 (pinned in package.json): only that version gets the replacement.
+    if ((require('kafkajs/package.json') as {version: string}).version !== '2.2.4') return
+    path = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js')
+  } catch {
+    return
+  }
   // Only when kafkajs has not loaded its own yet (it is required once, by sendMessages.js).
   if (require.cache[path]) return
   const fixed = new Module(path)

@@ -81,11 +81,11 @@ async function batchReportingFailures<T extends {topic: string}>(
   return failures
 }
 
-/** One CreateTopics request, then a wait for leaders; false when every topic already existed. */
-async function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: number): Promise<boolean> {
-  const created = await admin.createTopics({
+/** One CreateTopics request (no wait); false when every topic already existed. */
+function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: number): Promise<boolean> {
+  return admin.createTopics({
     // kafkajs's own wait fails the whole call when the broker it asks has not yet learned of the
-    // new topic (UNKNOWN_TOPIC_OR_PARTITION), although the topic was created: wait here instead.
+    // new topic (UNKNOWN_TOPIC_OR_PARTITION), although the topic was created: see waitForLeaders.
     waitForLeaders: false,
     timeout: timeoutMs,
     topics: topics.map((t) => ({
@@ -95,26 +95,31 @@ async function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs
       configEntries: Object.entries(t.configs).map(([name, value]) => ({name, value})),
     })),
   })
-  if (created) await waitForLeaders(admin, topics.map((t) => t.topic), timeoutMs)
-  return created
 }
 
-const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'])
-
-/** Until every partition of the new topics has a leader, as the brokers' metadata says. */
-async function waitForLeaders(admin: Admin, names: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+/**
+ * Until every partition of the new topics has a leader in the brokers' metadata, within its own
+ * --timeout. Outside conn.run on purpose: a failed look must never send the CreateTopics again.
+ * Any error (topic not known yet, no leader yet, a broker still listed but down) means "not yet".
+ */
+async function waitForLeaders(conn: KafkaConnection, admin: Admin, names: string[]): Promise<void> {
+  if (names.length === 0) return
+  const deadline = Date.now() + conn.timeoutMs
+  let lastProblem = 'no leader yet'
   for (;;) {
     try {
       const {topics} = await admin.fetchTopicMetadata({topics: names})
       if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return
     } catch (error) {
-      if (!NOT_YET.has((error as {type?: string}).type ?? '')) throw error
+      lastProblem = translateKafkaError(error, conn.brokersLabel).message
     }
     if (Date.now() >= deadline) {
-      throw new KafkitError(`created ${names.join(', ')}, but not every partition had a leader within ${Math.round(timeoutMs / 1000)}s`, {code: 'NO_LEADER'})
+      throw new KafkitError(`created ${names.join(', ')}, but not every partition had a leader within ${Math.round(conn.timeoutMs / 1000)}s (${lastProblem})`, {
+        code: 'NO_LEADER',
+        hint: 'check kafkit cluster health',
+      })
     }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await new Promise((resolve) => setTimeout(resolve, 200))
   }
 }
 
@@ -123,14 +128,24 @@ export async function createTopic(conn: KafkaConnection, topic: TopicToCreate): 
   const admin = await conn.admin()
   const created = await conn.run('create topic', () => sendCreateTopics(admin, [topic], conn.timeoutMs))
   if (!created) throw new KafkitError(`topic "${topic.topic}" already exists`, {code: 'TOPIC_ALREADY_EXISTS'})
+  await waitForLeaders(conn, admin, [topic.topic])
 }
 
-export function createTopicsReportingFailures(conn: KafkaConnection, topics: TopicToCreate[]): Promise<TopicFailure[]> {
-  return batchReportingFailures(conn, 'create topics', topics, async (admin, batch) => {
+export async function createTopicsReportingFailures(conn: KafkaConnection, topics: TopicToCreate[]): Promise<TopicFailure[]> {
+  const failures = await batchReportingFailures(conn, 'create topics', topics, async (admin, batch) => {
     const created = await sendCreateTopics(admin, batch, conn.timeoutMs)
     // false = every topic already existed: for a single retry after a partial batch, that is ours.
     if (!created && batch.length > 1) throw new Error('topics already exist')
   })
+  const failed = new Set(failures.map((f) => f.topic))
+  const created = topics.map((t) => t.topic).filter((t) => !failed.has(t))
+  try {
+    await waitForLeaders(conn, await conn.admin(), created)
+  } catch (error) {
+    const message = (error as Error).message
+    for (const topic of created) failures.push({topic, error: message})
+  }
+  return failures
 }
 
 export async function addPartitionsReportingFailures(conn: KafkaConnection, items: PartitionsToAdd[]): Promise<TopicFailure[]> {
