@@ -86,6 +86,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (err instanceof KafkitError) {
       message = err.hint ? `${err.message} — ${err.hint}` : err.message
       exitCode = err.exitCode
+    } else if (err.oclif !== undefined && Array.isArray((err as {args?: unknown}).args) && /^Missing \d+ required arg/.test(err.message)) {
+      // oclif's RequiredArgsError carries the arguments: no need to parse its (wrapped) text.
+      const args = (err as unknown as {args: {name: string; description?: string}[]}).args
+      message = missingArguments(args)
+      exitCode = 1
     } else if (err.oclif !== undefined) {
       message = suggestFlags(oneLineParseError(err.message), Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}))
       exitCode = err.oclif.exit ?? 2
@@ -112,13 +117,19 @@ export function oneLineParseError(message: string): string {
   const missing = /^Missing (\d+) required args?:$/.exec(lines[0] ?? '')
   if (missing) {
     // "Missing 1 required arg:" then "name  description" per argument.
-    const args = lines.slice(1).map((line) => {
-      const [name, ...rest] = line.split(/\s{2,}/)
-      return rest.length > 0 ? `${name} (${rest.join(' ')})` : name
-    })
-    return `missing required argument${args.length === 1 ? '' : 's'}: ${args.join(', ')}`
+    return missingArguments(
+      lines.slice(1).map((line) => {
+        const [name, ...rest] = line.split(/\s{2,}/)
+        return {name, description: rest.join(' ')}
+      }),
+    )
   }
   return lines.join(': ').replace(/^Error: /, '').replace(/^Parsing (\S+):/, '$1:')
+}
+
+function missingArguments(args: ReadonlyArray<{name: string; description?: string}>): string {
+  const named = args.map((a) => (a.description ? `${a.name} (${a.description})` : a.name))
+  return `missing required argument${args.length === 1 ? '' : 's'}: ${named.join(', ')}`
 }
 
 /** "Nonexistent flag: --dry-rn" gains ` (did you mean "--dry-run"?)` for each flag close to a real one. */
