@@ -19,7 +19,9 @@ export interface DlqTestRecord {
 
 export async function produceRecords(topic: string, records: readonly DlqTestRecord[], bootstrap = inject('kafkaBootstrap')): Promise<void> {
   await withConnection(bootstrap, async (conn) => {
-    const producer = await conn.producer({allowAutoTopicCreation: false})
+    // Idempotent: a send retried right after topic creation (a leader not ready yet) must not
+    // write the partitions that succeeded the first time again; fixtures need exact counts.
+    const producer = await conn.producer({allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1})
     for (let i = 0; i < records.length; i += 1000) {
       await producer.send({
         topic,

@@ -39,7 +39,9 @@ export interface TestMessage {
 /** Produces the messages in order, one acked batch per call (acks=all). */
 export async function produce(bootstrap: string, topic: string, messages: readonly TestMessage[]): Promise<void> {
   await withConnection(bootstrap, async (conn) => {
-    const producer = await conn.producer({allowAutoTopicCreation: false})
+    // Idempotent: a send retried right after topic creation (a leader not ready yet) must not
+    // write the partitions that succeeded the first time again; fixtures need exact counts.
+    const producer = await conn.producer({allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1})
     await producer.send({
       topic,
       acks: -1,
