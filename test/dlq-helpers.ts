@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process'
 import {inject} from 'vitest'
 
 import {createTopic, withConnection} from './groups-helpers.js'
+import {uniqueName} from './helpers.js'
 
 export {createTopic}
 
@@ -99,4 +100,22 @@ export async function waitForReplayProgress(group: string, dlqTopic: string, boo
 /** `partition@offset` in the DLQ of every replayed record in the target, read_committed. */
 export function replaySources(topic: string, bootstrap = inject('kafkaBootstrap')): string[] {
   return readCommitted(topic, {bootstrap}).map((r) => `${r.headers['kafkit-replay-source-partition']}@${r.headers['kafkit-replay-source-offset']}`)
+}
+
+/**
+ * A DLQ and its original topic, both new (unique names), the DLQ filled with `records(original)`.
+ * `originalPartitions: 0` leaves the original topic uncreated.
+ */
+export async function filledDlq(
+  prefix: string,
+  records: (original: string) => DlqTestRecord[],
+  opts: {dlqPartitions?: number; originalPartitions?: number; bootstrap?: string} = {},
+): Promise<{dlq: string; original: string}> {
+  const bootstrap = opts.bootstrap ?? inject('kafkaBootstrap')
+  const dlq = uniqueName(prefix)
+  const original = uniqueName('orders')
+  await createTopic(bootstrap, dlq, opts.dlqPartitions ?? 1)
+  if (opts.originalPartitions !== 0) await createTopic(bootstrap, original, opts.originalPartitions ?? 1)
+  await produceRecords(dlq, records(original), bootstrap)
+  return {dlq, original}
 }

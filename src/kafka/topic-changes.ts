@@ -99,7 +99,8 @@ function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: numb
 
 /**
  * Until every partition of the new topics has a leader in the brokers' metadata, within its own
- * --timeout. Outside conn.run on purpose: a failed look must never send the CreateTopics again.
+ * --timeout. Separate from the create's conn.run on purpose: a failed look must never send the
+ * CreateTopics again.
  * Any error (topic not known yet, no leader yet, a broker still listed but down) means "not yet".
  */
 async function waitForLeaders(conn: KafkaConnection, admin: Admin, names: string[]): Promise<void> {
@@ -108,7 +109,8 @@ async function waitForLeaders(conn: KafkaConnection, admin: Admin, names: string
   let lastProblem = 'no leader yet'
   for (;;) {
     try {
-      const {topics} = await admin.fetchTopicMetadata({topics: names})
+      // A metadata read is safe to repeat; bounded so the whole wait ends at its deadline.
+      const {topics} = await conn.run('wait for leaders', () => admin.fetchTopicMetadata({topics: names}), Math.max(100, deadline - Date.now()))
       if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return
     } catch (error) {
       lastProblem = translateKafkaError(error, conn.brokersLabel).message

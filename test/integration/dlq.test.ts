@@ -7,7 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {describe, expect, inject, it} from 'vitest'
 
-import {createTopic, produceRecords, readCommitted, replaySources, seed003, waitForReplayProgress, type DlqTestRecord} from '../dlq-helpers.js'
+import {createTopic, filledDlq, produceRecords, readCommitted, replaySources, seed003, waitForReplayProgress, type DlqTestRecord} from '../dlq-helpers.js'
 import {kafkaTool, kafkit, kafkitJson, startKafkit, uniqueName} from '../helpers.js'
 
 const int32 = (n: number) => {
@@ -62,10 +62,7 @@ function mixedRecords(original: string): DlqTestRecord[] {
 
 describe('dlq inspect', () => {
   it('counts every format by original topic and error type, with samples and the undecodable record', async () => {
-    const dlq = uniqueName('dlq.inspect')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await produceRecords(dlq, [...mixedRecords(original), seed003(original, 2)])
+    const {dlq, original} = await filledDlq('dlq.inspect', (original) => [...mixedRecords(original), seed003(original, 2)], {originalPartitions: 0})
     const r = await kafkitJson(['dlq', 'inspect', dlq])
     expect(r).toMatchObject({topic: dlq, partitions: 1, records: 6, decoded: 5, undecodable: 1})
     expect(r.formats).toEqual([
@@ -107,11 +104,7 @@ describe('dlq inspect', () => {
 
 describe('dlq replay', () => {
   it('replays every format to the original topic exactly as expected; a second run replays nothing', async () => {
-    const dlq = uniqueName('dlq.replay')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 3)
-    await produceRecords(dlq, mixedRecords(original))
+    const {dlq, original} = await filledDlq('dlq.replay', (original) => mixedRecords(original), {originalPartitions: 3})
 
     const first = await kafkit(['dlq', 'replay', dlq, '--yes', '-o', 'json'])
     // The undecodable record makes it exit 1, after replaying everything else.
@@ -145,11 +138,7 @@ describe('dlq replay', () => {
   })
 
   it('--dry-run writes nothing and commits nothing; without a terminal, --yes is required', async () => {
-    const dlq = uniqueName('dlq.dry')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 2)
-    await createTopic(inject('kafkaBootstrap'), original, 1)
-    await produceRecords(dlq, [0, 1, 2].map((i) => ({...seed003(original, i), partition: i % 2})))
+    const {dlq, original} = await filledDlq('dlq.dry', (original) => [0, 1, 2].map((i) => ({...seed003(original, i), partition: i % 2})), {dlqPartitions: 2})
 
     const dry = await kafkitJson(['dlq', 'replay', dlq, '--dry-run'])
     expect(dry).toMatchObject({dryRun: true, pending: 3, read: 3, replayed: 3})
@@ -172,15 +161,9 @@ describe('dlq replay', () => {
 describe('dlq replay: filters, --max, --rate, parking', () => {
   /** Six seed-003 records: even i TimeoutError, odd ValueError; tenant acme for i < 3; failed at 10:0i. */
   async function sixRecords(): Promise<{dlq: string; original: string}> {
-    const dlq = uniqueName('dlq.filters')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 1)
-    await produceRecords(
-      dlq,
+    return filledDlq('dlq.filters', (original) =>
       Array.from({length: 6}, (_, i) => seed003(original, i, {tenant: i < 3 ? 'acme' : 'globex', failed_at: `2026-11-01T10:0${i}:00`})),
     )
-    return {dlq, original}
   }
   const sourceOffsets = (topic: string) => readCommitted(topic).map((r) => Number(r.headers['kafkit-replay-source-offset'])).sort((a, b) => a - b)
 
@@ -213,11 +196,7 @@ describe('dlq replay: filters, --max, --rate, parking', () => {
   })
 
   it('--rate paces the writes: 30 records at 20/s are spread over more than a second', async () => {
-    const dlq = uniqueName('dlq.rate')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 1)
-    await produceRecords(dlq, Array.from({length: 30}, (_, i) => seed003(original, i)))
+    const {dlq, original} = await filledDlq('dlq.rate', (original) => Array.from({length: 30}, (_, i) => seed003(original, i)))
     const summary = await kafkitJson(['dlq', 'replay', dlq, '--rate', '20/s', '--yes'])
     expect(summary).toMatchObject({replayed: 30})
     // A lower bound only: the records are stamped when sent, at most 20 a second after a burst of 2.
@@ -227,11 +206,7 @@ describe('dlq replay: filters, --max, --rate, parking', () => {
   })
 
   it('--max-retries parks records already retried that often, as the DLQ record itself', async () => {
-    const dlq = uniqueName('dlq.park')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 1)
-    await produceRecords(dlq, [seed003(original, 0, {retry_count: '2'}), seed003(original, 1, {retry_count: '3'}), seed003(original, 2)])
+    const {dlq, original} = await filledDlq('dlq.park', (original) => [seed003(original, 0, {retry_count: '2'}), seed003(original, 1, {retry_count: '3'}), seed003(original, 2)])
 
     const missing = await kafkit(['dlq', 'replay', dlq, '--max-retries', '3', '--yes'])
     expect(missing.code).toBe(1)
@@ -260,12 +235,8 @@ describe('dlq replay: filters, --max, --rate, parking', () => {
 
 describe('dlq replay: exactly once across a crash', () => {
   it('SIGKILL inside a transaction, run again: every record is in the target exactly once (read_committed)', async () => {
-    const dlq = uniqueName('dlq.kill')
-    const original = uniqueName('orders')
     const count = 3000
-    await createTopic(inject('kafkaBootstrap'), dlq, 2)
-    await createTopic(inject('kafkaBootstrap'), original, 3)
-    await produceRecords(dlq, Array.from({length: count}, (_, i) => ({...seed003(original, i), partition: i % 2})))
+    const {dlq, original} = await filledDlq('dlq.kill', (original) => Array.from({length: count}, (_, i) => ({...seed003(original, i), partition: i % 2})), {dlqPartitions: 2, originalPartitions: 3})
 
     // Every transaction stays open 3 s after its records are written: after the first commit,
     // the process is killed while the second one is open.
@@ -292,12 +263,8 @@ describe('dlq replay: exactly once across a crash', () => {
 
 describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () => {
   it('a declined replay leaves a running one alone; Ctrl-C commits, summarises, exits 130; a re-run finishes exactly once', async () => {
-    const dlq = uniqueName('dlq.sigint')
-    const original = uniqueName('orders')
     const count = 40
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 1)
-    await produceRecords(dlq, Array.from({length: count}, (_, i) => seed003(original, i)))
+    const {dlq, original} = await filledDlq('dlq.sigint', (original) => Array.from({length: count}, (_, i) => seed003(original, i)))
 
     const replay = startKafkit(['dlq', 'replay', dlq, '--rate', '10', '--yes'])
     await waitForReplayProgress(`kafkit-dlq-replay.${dlq}`, dlq)
@@ -336,11 +303,7 @@ describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () =
   })
 
   it('inspect leaves no consumer group behind; repeatable filters may come before the topic', async () => {
-    const dlq = uniqueName('dlq.tidy')
-    const original = uniqueName('orders')
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 1)
-    await produceRecords(dlq, [seed003(original, 0, {tenant: 'acme'}), seed003(original, 1)])
+    const {dlq} = await filledDlq('dlq.tidy', (original) => [seed003(original, 0, {tenant: 'acme'}), seed003(original, 1)])
     expect((await kafkit(['dlq', 'inspect', dlq])).code).toBe(0)
     const groups = kafkaTool('consumerGroups', ['--list'])
     expect(groups.stdout).not.toContain(`kafkit-dlq-inspect.${dlq}`)
@@ -351,12 +314,8 @@ describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () =
 
 describe('a DLQ partition larger than one fetch', () => {
   it('inspect counts every record once and replay replays every record once (2.4 MB in one partition)', async () => {
-    const dlq = uniqueName('dlq.big')
-    const original = uniqueName('orders')
     const count = 8000
-    await createTopic(inject('kafkaBootstrap'), dlq, 1)
-    await createTopic(inject('kafkaBootstrap'), original, 2)
-    await produceRecords(dlq, Array.from({length: count}, (_, i) => ({...seed003(original, i), value: `value-${i}-${'x'.repeat(200)}`})))
+    const {dlq, original} = await filledDlq('dlq.big', (original) => Array.from({length: count}, (_, i) => ({...seed003(original, i), value: `value-${i}-${'x'.repeat(200)}`})), {originalPartitions: 2})
     const inspected = await kafkitJson(['dlq', 'inspect', dlq], {timeoutMs: 60_000})
     expect(inspected).toMatchObject({records: count, decoded: count})
     const replayed = await kafkitJson(['dlq', 'replay', dlq, '--yes'], {timeoutMs: 60_000})
