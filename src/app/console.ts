@@ -314,13 +314,16 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
       opts.onProgress?.(consumed)
     },
   })
+  let reason: ConsumeResult['reason']
   try {
-    return {consumed, reason: await Promise.race([finished, consumer.crashed])}
+    reason = await Promise.race([finished, consumer.crashed])
   } finally {
     opts.signal.removeEventListener('abort', onAbort)
     await consumer.stop()
     output.off('error', onOutputError)
   }
+  // Counted once the consumer stopped: `{consumed, reason: await ...}` read `consumed` (0) before the wait.
+  return {consumed, reason}
 }
 
 /** Waits for 'drain' (or the end of consuming), sending group heartbeats meanwhile. */

@@ -6,18 +6,21 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
+import {stripVTControlCharacters} from 'node:util'
 
 import {Command, Flags, Interfaces} from '@oclif/core'
 
 import {didYouMean} from '../core/did-you-mean.js'
 import {parseKafkitConfig, resolveConnection, type ConnectionSettings, type KafkitConfig} from '../core/contexts.js'
-import {parseDuration} from '../core/units.js'
+import {MAX_WAIT_MS, formatDuration, parseDuration} from '../core/units.js'
 import {KafkitError} from '../errors.js'
 import type {KafkaConnection} from '../kafka/connection.js'
 import {renderStructured, type OutputFormat} from './render.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+/** oclif's FlagOutput / ArgOutput (not exported by @oclif/core). */
+type ParsedValues = {[name: string]: any}
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
@@ -47,6 +50,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as CommandArgs<T>
+  }
+
+  /** Every parse (init's, and a variadic command's own for its argv) takes arguments from argv only. */
+  protected async parse<F extends ParsedValues, B extends ParsedValues, A extends ParsedValues>(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>)
+    // Named, not only spread: a command class keeps inherited statics on its prototype chain.
+    const {flags, baseFlags, enableJsonFlag, strict} = input
+    return super.parse({...input, flags, baseFlags, enableJsonFlag, strict, args: fromCommandLineOnly(input.args)}, argv)
   }
 
   protected get outputFormat(): OutputFormat | string {
@@ -92,7 +103,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       message = missingArguments(args)
       exitCode = 1
     } else if (err.oclif !== undefined) {
-      message = suggestFlags(oneLineParseError(err.message), Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}))
+      const flags = {...this.ctor.baseFlags, ...this.ctor.flags}
+      message = suggestFlags(oneLineParseError(err.message, flags), Object.keys(flags))
       exitCode = err.oclif.exit ?? 2
       if (exitCode === 2) exitCode = 1
     } else {
@@ -106,11 +118,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 }
 
 /**
+ * oclif reads a missing positional argument from piped stdin (its `ignoreStdin` defaults to false):
+ * `seq 1 2000 | kafkit produce` took the data as the topic name. Arguments come only from argv.
+ */
+function fromCommandLineOnly<A>(args: A): A {
+  if (args === undefined || args === null) return args
+  return Object.fromEntries(Object.entries(args).map(([name, arg]) => [name, {...arg, ignoreStdin: true}])) as A
+}
+
+/**
  * oclif's flag/arg parse errors span lines ("Parsing --partitions \n\tExpected an integer ...\nSee
  * more help with --help"): fold them into one line and drop the help pointer and oclif's notes.
  */
-export function oneLineParseError(message: string): string {
-  const lines = message
+export function oneLineParseError(message: string, flags: Record<string, {char?: string}> = {}): string {
+  // oclif dims its validation reasons on a terminal.
+  const lines = stripVTControlCharacters(message)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !/^See more help/.test(line) && !/^(Note:|Alternatively, you can use "--")/.test(line))
@@ -123,6 +145,14 @@ export function oneLineParseError(message: string): string {
         return {name, description: rest.join(' ')}
       }),
     )
+  }
+  if (/^The following errors? occurred:$/.test(lines[0] ?? '')) {
+    // "Missing required flag partitions" per flag, among other validation failures.
+    const missingFlags = lines.flatMap((line) => /^Missing required flag (\S+)$/.exec(line)?.[1] ?? [])
+    const named = missingFlags.map((name) => (flags[name]?.char ? `--${name} (-${flags[name].char})` : `--${name}`))
+    const others = lines.slice(1).filter((line) => !/^Missing required flag /.test(line))
+    const missing = named.length === 0 ? [] : [`missing required flag${named.length === 1 ? '' : 's'} ${named.join(', ')}`]
+    return [...missing, ...others].join('; ')
   }
   return lines.join(': ').replace(/^Error: /, '').replace(/^Parsing (\S+):/, '$1:')
 }
@@ -147,15 +177,30 @@ export function configFilePath(): string {
   return process.env.KAFKIT_CONFIG || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'kafkit', 'config.yaml')
 }
 
-/** Reads the config file; a missing file is an empty config, a broken one an error. */
+/** Reads the config file; a missing file is an empty config, a broken or unreadable one an error. */
 export function loadKafkitConfig(path = configFilePath()): KafkitConfig | undefined {
   if (!existsSync(path)) return undefined
-  return parseKafkitConfig(readFileSync(path, 'utf8'), path)
+  return parseKafkitConfig(readConfigFile(path), path)
 }
 
-export function parseTimeoutFlag(value: string): number {
+/** The config file's text; an unreadable path is one line naming it and where it came from. */
+export function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const cause = code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (error as Error).message})`
+    throw new KafkitError(`config file ${path}${process.env.KAFKIT_CONFIG ? ' (KAFKIT_CONFIG)' : ''} ${cause}`)
+  }
+}
+
+/** `--timeout 10s` (a bare number is seconds), at most MAX_WAIT_MS: a longer one became a 1 ms timer. */
+export function parseTimeoutFlag(value: string, flag = 'timeout'): number {
   const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : parseDuration(value)
-  if (ms === undefined || ms <= 0) throw new KafkitError(`--timeout: "${value}" is not a duration (e.g. 10s, 2m, 30)`)
+  if (ms === undefined || ms <= 0) throw new KafkitError(`--${flag}: "${value}" is not a duration (e.g. 10s, 2m, 30)`)
+  if (ms > MAX_WAIT_MS) {
+    throw new KafkitError(`--${flag}: "${value}" is longer than the longest wait kafkit can time (${formatDuration(MAX_WAIT_MS)})`)
+  }
   return ms
 }
 

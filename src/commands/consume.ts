@@ -5,7 +5,7 @@ import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
 import {compileRecordTemplate, recordToJsonLine, type RecordRenderer} from '../core/console-format.js'
-import {TIMESTAMP_FORMS, parseTimestamp} from '../core/units.js'
+import {TIMESTAMP_FORMS, nonexistentTime, parseTimestamp} from '../core/units.js'
 import {KafkitError} from '../errors.js'
 
 const NEWLINE = Buffer.from('\n')
@@ -96,7 +96,7 @@ function startPosition(flags: {'from-beginning': boolean; offset?: string; 'from
   if (flags['from-time'] !== undefined) {
     const timestamp = parseTimestamp(flags['from-time'])
     if (timestamp === undefined) {
-      throw new KafkitError(`--from-time: "${flags['from-time']}" is not a time`, {hint: TIMESTAMP_FORMS})
+      throw new KafkitError(`--from-time: "${flags['from-time']}" is not a time`, {hint: nonexistentTime(flags['from-time']) ?? TIMESTAMP_FORMS})
     }
     return {kind: 'time', timestamp}
   }

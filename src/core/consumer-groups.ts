@@ -7,7 +7,7 @@ import {KafkitError} from '../errors.js'
 import type {GroupMemberAssignment} from './lag.js'
 import {parseTopicScope, type OffsetResetStrategy, type TopicScope} from './offset-reset.js'
 import {parseNonNegativeInteger} from './topic-partition.js'
-import {parseDuration, parseTimestamp} from './units.js'
+import {nonexistentTime, parseDuration, parseTimestamp} from './units.js'
 
 /**
  * The __consumer_offsets partition that holds a group, whose leader is the group's coordinator:
@@ -144,6 +144,8 @@ function strategyFromFlag(flag: (typeof RESET_STRATEGY_FLAGS)[number], flags: Re
     case 'to-datetime': {
       const timestamp = parseTimestamp(value)
       if (timestamp === undefined) {
+        const problem = nonexistentTime(value)
+        if (problem !== undefined) throw new KafkitError(`--${flag}: "${value}" is not valid`, {code: 'INVALID_RESET', hint: problem})
         throw invalidValue(flag, value, 'an ISO-8601 time with a zone, e.g. 2026-11-01T10:00:00Z or 2026-11-01T12:00:00+02:00')
       }
       return {kind: 'datetime', timestamp}

@@ -25,7 +25,7 @@ import {
 import {KafkitError} from '../errors.js'
 import {type DlqFailure, type DlqFormat, RETRY_COUNT_HEADER, decodeDlqRecord, failureTime} from './dlq.js'
 import {isValidTopicName, parseNonNegativeInteger} from './topic-partition.js'
-import {TIMESTAMP_FORMS, parseTimestamp} from './units.js'
+import {TIMESTAMP_FORMS, nonexistentTime, parseTimestamp} from './units.js'
 
 export const REPLAY_SOURCE_TOPIC_HEADER = 'kafkit-replay-source-topic'
 export const REPLAY_SOURCE_PARTITION_HEADER = 'kafkit-replay-source-partition'
@@ -475,7 +475,7 @@ function positiveInteger(flag: string, value: string | undefined, example: strin
 function timeFlag(flag: string, value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined
   const t = parseTimestamp(value, now)
-  if (t === undefined) throw badFlag(flag, value, `a time: ${TIMESTAMP_FORMS}`)
+  if (t === undefined) throw badFlag(flag, value, `a time: ${nonexistentTime(value) ?? TIMESTAMP_FORMS}`)
   return t
 }
 

@@ -13,6 +13,12 @@ const DURATION_UNITS_MS: Record<string, number> = {
   w: 604_800_000,
 }
 
+/**
+ * The longest wait kafkit times: Node's timers hold at most 2^31-1 ms (about 24.8 days; a longer
+ * delay fires after 1 ms). 24 days leaves room for what kafkit adds to a wait (session timeouts).
+ */
+export const MAX_WAIT_MS = 24 * DURATION_UNITS_MS.d
+
 /** `500ms`, `30s`, `15m`, `12h`, `7d`, `2w`, `1h30m`, or ISO-8601 `PT1H`, `P2D`, `P1DT12H`. */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim()
@@ -84,18 +90,51 @@ export function formatSize(bytes: number): string {
 /** What parseTimestamp accepts, for error messages. */
 export const TIMESTAMP_FORMS = 'ISO-8601 with a zone (2026-11-01T10:00:00Z; a time without one means different instants on different machines), epoch millis, or a duration ago (1h)'
 
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+// The latest instant a JavaScript Date (and so every time kafkit prints) can hold.
+const MAX_EPOCH_MS = 8.64e15
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return [4, 6, 9, 11].includes(month) ? 30 : 31
+}
+
+/**
+ * Why an ISO-8601 time of the accepted shape names no real instant (Feb 30, Apr 31, Feb 29 of a
+ * common year, 24:00, 23:60), or undefined. Date.parse would roll such a date over into the next
+ * month; Kafka's own tools refuse it ("Unparseable date").
+ */
+export function nonexistentTime(text: string): string | undefined {
+  const m = ISO_TIME.exec(text.trim())
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, s = '00', zh = '00', zm = '00'] = m
+  const year = Number(y)
+  const month = Number(mo)
+  if (month < 1 || month > 12) return `month ${mo} does not exist (01-12)`
+  const days = daysInMonth(year, month)
+  if (Number(d) < 1 || Number(d) > days) return `${y}-${mo}-${d} does not exist (${MONTH_NAMES[month - 1]} ${y} has ${days} days)`
+  if (Number(h) > 23) return `hour ${h} does not exist (00-23)`
+  if (Number(mi) > 59) return `minute ${mi} does not exist (00-59)`
+  if (Number(s) > 59) return `second ${s} does not exist (00-59)`
+  if (Number(zh) > 18 || Number(zm) > 59) return `zone offset ${zh}:${zm} does not exist (at most 18:00)`
+  return undefined
+}
+
 /**
  * A point in time: ISO-8601 with a zone (`2026-11-01T10:00:00Z`, `...+02:00`), epoch millis, or
  * a duration before `now` (`1h`, `PT1H` → now - 1h). A zone-less ISO string is rejected because
- * it silently means different instants on different machines.
+ * it silently means different instants on different machines; so is a date or time that does not
+ * exist (see nonexistentTime), and anything before 1970 or beyond what a Date holds.
  */
 export function parseTimestamp(text: string, now: number = Date.now()): number | undefined {
   const s = text.trim()
-  if (/^\d{10,}$/.test(s)) return Number(s)
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s)) {
-    const t = Date.parse(s)
-    return Number.isNaN(t) ? undefined : t
+  let t: number | undefined
+  if (/^\d{10,}$/.test(s)) t = Number(s)
+  else if (ISO_TIME.test(s)) t = nonexistentTime(s) === undefined ? Date.parse(s) : undefined
+  else {
+    const d = parseDuration(s)
+    t = d === undefined ? undefined : now - d
   }
-  const d = parseDuration(s)
-  return d === undefined ? undefined : now - d
+  return t !== undefined && t >= 0 && t <= MAX_EPOCH_MS ? t : undefined
 }

@@ -75,6 +75,10 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
       const detail = /invalid credentials/i.test(e.message) ? 'wrong user name or password' : stripPrefix(e.message)
       return new KafkitError(`authentication failed at ${brokers}: ${detail}`, {code: 'AUTH', cause: error})
     }
+    if (typeof e?.type === 'string' && typeof e.brokerMessage === 'string') {
+      // The broker's own words (CreateTopics, see create-topics-error-message.ts), as Kafka's tools print them.
+      return new KafkitError(e.brokerMessage.replace(/\.$/, ''), {code: e.type, cause: error})
+    }
     if (typeof e?.type === 'string' && PROTOCOL_MESSAGES[e.type]) {
       return new KafkitError(PROTOCOL_MESSAGES[e.type], {code: e.type, cause: error})
     }

@@ -7,7 +7,10 @@ import type {Admin} from 'kafkajs'
 
 import type {KafkaConnection} from './connection.js'
 import {KafkitError} from '../errors.js'
+import {keepCreateTopicsErrorMessages} from './create-topics-error-message.js'
 import {translateKafkaError} from './errors.js'
+
+keepCreateTopicsErrorMessages()
 
 const CONFIG_RESOURCE_TOPIC = 2
 /** Topics per request: keeps any single request well under the broker's size limits. */

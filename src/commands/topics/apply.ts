@@ -35,7 +35,7 @@ sync, so a second apply of the same file is a no-op.`
   }
 
   async run(): Promise<ApplyOutput> {
-    const reassignmentTimeoutMs = parseTimeoutFlag(this.flags['reassignment-timeout'])
+    const reassignmentTimeoutMs = parseTimeoutFlag(this.flags['reassignment-timeout'], 'reassignment-timeout')
     const spec = requireValidSpec(readTopicsFile(this.flags.file, this.flags.env))
     const conn = await this.connection()
     await finishReassignmentsInProgress(conn, spec, {timeoutMs: reassignmentTimeoutMs, onProgress: (p) => this.note(`… ${p.message}`)})

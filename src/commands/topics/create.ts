@@ -13,8 +13,9 @@ export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
 
   static args = {topic: Args.string({required: true, description: 'topic name'})}
   static flags = {
-    partitions: Flags.integer({char: 'p', description: 'number of partitions', required: true, min: 1}),
-    'replication-factor': Flags.integer({char: 'r', description: 'replicas per partition', required: true, min: 1}),
+    // Kafka's CreateTopics fields: partitions INT32, replication factor INT16.
+    partitions: Flags.integer({char: 'p', description: 'number of partitions', required: true, min: 1, max: 2_147_483_647}),
+    'replication-factor': Flags.integer({char: 'r', description: 'replicas per partition', required: true, min: 1, max: 32_767}),
     config: Flags.string({char: 'c', description: 'topic config key=value (repeatable); 7d, 1GiB accepted for *.ms and *.bytes', multiple: true, multipleNonGreedy: true}),
     'if-not-exists': Flags.boolean({description: 'succeed when the topic already exists'}),
   }

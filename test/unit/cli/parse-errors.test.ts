@@ -12,8 +12,14 @@ describe('oneLineParseError', () => {
     ],
     ['Missing 2 required args:\ngroup  the group\ntopic  the topic', 'missing required arguments: group (the group), topic (the topic)'],
     ['Nonexistent flag: --partitons\nSee more help with --help', 'Nonexistent flag: --partitons'],
+    ['The following error occurred:\n  Missing required flag partitions\nSee more help with --help', 'missing required flag --partitions (-p)'],
+    [
+      'The following errors occurred:\n  \u001B[2mMissing required flag partitions\n  Missing required flag replication-factor\n  Missing required flag yes\u001B[22m\nSee more help with --help',
+      'missing required flags --partitions (-p), --replication-factor (-r), --yes',
+    ],
+    ['The following error occurred:\n  --to cannot also be provided when using --from', '--to cannot also be provided when using --from'],
   ])('%j', (message, expected) => {
-    expect(oneLineParseError(message)).toBe(expected)
+    expect(oneLineParseError(message, {partitions: {char: 'p'}, 'replication-factor': {char: 'r'}, yes: {}})).toBe(expected)
   })
 })
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {formatDuration, formatSize, parseDuration, parseSize, parseTimestamp} from '../../../src/core/units.js'
+import {formatDuration, formatSize, nonexistentTime, parseDuration, parseSize, parseTimestamp} from '../../../src/core/units.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -40,5 +40,33 @@ describe('parseTimestamp', () => {
   it('rejects zone-less and garbage', () => {
     expect(parseTimestamp('2026-11-01T10:00:00', now)).toBeUndefined()
     expect(parseTimestamp('yesterday', now)).toBeUndefined()
+  })
+})
+
+describe('dates and times that do not exist', () => {
+  const now = Date.parse('2026-11-22T12:00:00Z')
+  it.each([
+    ['2026-02-30T00:00:00Z', '2026-02-30 does not exist (February 2026 has 28 days)'],
+    ['2026-04-31T10:00:00+02:00', '2026-04-31 does not exist (April 2026 has 30 days)'],
+    ['2025-02-29T00:00:00Z', '2025-02-29 does not exist (February 2025 has 28 days)'],
+    ['1900-02-29T00:00:00Z', '1900-02-29 does not exist (February 1900 has 28 days)'],
+    ['2026-01-00T00:00:00Z', '2026-01-00 does not exist (January 2026 has 31 days)'],
+    ['2026-13-01T00:00:00Z', 'month 13 does not exist (01-12)'],
+    ['2026-01-01T24:00:00Z', 'hour 24 does not exist (00-23)'],
+    ['2026-01-01T23:60Z', 'minute 60 does not exist (00-59)'],
+    ['2026-01-01T23:59:60Z', 'second 60 does not exist (00-59)'],
+    ['2026-01-01T10:00:00+19:00', 'zone offset 19:00 does not exist (at most 18:00)'],
+  ])('%s: %s', (text, reason) => {
+    expect(nonexistentTime(text)).toBe(reason)
+    expect(parseTimestamp(text, now)).toBeUndefined()
+  })
+  it.each(['2024-02-29T00:00:00Z', '2000-02-29T23:59:59.999Z', '2026-12-31T23:59:59-12:00', '2026-06-30T00:00+0530'])('%s exists', (text) => {
+    expect(nonexistentTime(text)).toBeUndefined()
+    expect(parseTimestamp(text, now)).toBe(Date.parse(text.replace(/\+0530$/, '+05:30')))
+  })
+  it('refuses instants before 1970 or beyond what a Date holds', () => {
+    expect(parseTimestamp('99999999999999999999', now)).toBeUndefined()
+    expect(parseTimestamp('100000w', now)).toBeUndefined()
+    expect(parseTimestamp('8640000000000000', now)).toBe(8.64e15)
   })
 })

@@ -1,0 +1,170 @@
+/**
+ * Input a new user gets wrong, through bin/run.js against the real broker: each case once printed
+ * a misleading message, silently did something else, or dumped piped data into the error.
+ */
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, inject, it} from 'vitest'
+
+import {RUN_JS, kafkaTool, kafkit, uniqueName, type CliResult} from '../helpers.js'
+
+/** The whole of stderr is one kafkit: line, and it matches `expected`. */
+function expectOneLine(res: CliResult, expected: RegExp | string): void {
+  expect(res.code, res.stderr).toBe(1)
+  const lines = res.stderr.split('\n').filter(Boolean)
+  expect(lines, res.stderr).toHaveLength(1)
+  if (typeof expected === 'string') expect(lines[0]).toBe(expected)
+  else expect(lines[0]).toMatch(expected)
+}
+
+async function createTopic(prefix: string, messages = 0): Promise<string> {
+  const topic = uniqueName(prefix)
+  const created = await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1'])
+  expect(created.code, created.stderr).toBe(0)
+  if (messages > 0) {
+    const input = Array.from({length: messages}, (_, i) => `m${i}`).join('\n')
+    const sent = await kafkit(['produce', topic], {input})
+    expect(sent.code, sent.stderr).toBe(0)
+  }
+  return topic
+}
+
+describe('positional arguments come only from the command line', () => {
+  it('a forgotten topic is a missing argument, not 2,000 lines of stdin in the error', async () => {
+    const input = Array.from({length: 2000}, (_, i) => String(i + 1)).join('\n')
+    const res = await kafkit(['produce'], {input})
+    expectOneLine(res, 'kafkit: missing required argument: topic (topic to write to (must exist))')
+  })
+
+  it('echo TOPIC | consume -e does not consume TOPIC', async () => {
+    const topic = await createTopic('edge.stdin', 3)
+    const res = await kafkit(['consume', '-e', '--from-beginning'], {input: `${topic}\n`})
+    expectOneLine(res, 'kafkit: missing required argument: topic (topic to read)')
+    expect(res.stdout).toBe('')
+  })
+
+  it('an optional argument is not read from stdin either', async () => {
+    // groups lag without a group lists nothing rather than the lag of a group named by stdin.
+    const res = await kafkit(['groups', 'lag', '-o', 'json'], {input: 'some-group\n'})
+    expectOneLine(res, /^kafkit: no groups given — /)
+  })
+})
+
+describe('durations a timer cannot hold', () => {
+  it.each([
+    [['topics', 'list', '--timeout', '30d'], '--timeout'],
+    [['topics', 'list', '--timeout', '9999999999'], '--timeout'],
+    [['topics', 'apply', '-f', 'topics.yaml', '--reassignment-timeout', '25d'], '--reassignment-timeout'],
+  ])('%j is refused naming the flag', async (argv, flag) => {
+    const res = await kafkit(argv)
+    expectOneLine(res, new RegExp(`^kafkit: ${flag}: "[^"]+" is longer than the longest wait kafkit can time \\(24d\\)`))
+    expect(res.stderr).not.toMatch(/TimeoutOverflowWarning/)
+  })
+
+  it('a bad --reassignment-timeout names that flag, not --timeout', async () => {
+    const res = await kafkit(['topics', 'apply', '-f', 'topics.yaml', '--reassignment-timeout', 'soon'])
+    expectOneLine(res, /^kafkit: --reassignment-timeout: "soon" is not a duration/)
+  })
+})
+
+describe('dates that do not exist are refused, not shifted', () => {
+  it.each(['2026-02-30T00:00:00Z', '2026-04-31T10:00:00Z', '2025-02-29T00:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01T23:60:00Z', '2026-01-01T10:00:61+02:00'])(
+    'consume --from-time %s',
+    async (time) => {
+      const topic = await createTopic('edge.time', 2)
+      const res = await kafkit(['consume', topic, '--from-time', time, '-e'])
+      expectOneLine(res, new RegExp(`^kafkit: --from-time: "${time.replace(/\+/g, '\\+')}" is not a time — .*does not exist`))
+      expect(res.stdout).toBe('')
+    },
+  )
+
+  it('a leap day that exists is accepted', async () => {
+    const topic = await createTopic('edge.leap', 2)
+    const res = await kafkit(['consume', topic, '--from-time', '2024-02-29T00:00:00Z', '-e'])
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stdout).toBe('m0\nm1\n')
+  })
+
+  it('groups reset-offsets --to-datetime 2026-02-30 (Kafka: Unparseable date)', async () => {
+    const topic = await createTopic('edge.reset', 2)
+    const res = await kafkit(['groups', 'reset-offsets', uniqueName('edge.group'), '--topic', topic, '--to-datetime', '2026-02-30T00:00:00Z'])
+    expectOneLine(res, /^kafkit: --to-datetime: "2026-02-30T00:00:00Z" is not valid — .*does not exist/)
+  })
+
+  it('dlq replay --since / --until', async () => {
+    const since = await kafkit(['dlq', 'replay', 'edge.dlq', '--since', '2026-06-31T00:00:00Z', '--dry-run'])
+    expectOneLine(since, /^kafkit: --since: "2026-06-31T00:00:00Z" .*does not exist/)
+    const until = await kafkit(['dlq', 'replay', 'edge.dlq', '--until', '2026-06-30T24:00:00Z', '--dry-run'])
+    expectOneLine(until, /^kafkit: --until: "2026-06-30T24:00:00Z" .*does not exist/)
+  })
+})
+
+describe('topics create says what is wrong', () => {
+  it.each([
+    [['-r', '65537', '-p', '1'], '--replication-factor'],
+    [['-r', '32768', '-p', '1'], '--replication-factor'],
+    [['-r', '1', '-p', '2147483648'], '--partitions'],
+  ])('%j names the flag and its range', async (flags, flag) => {
+    const res = await kafkit(['topics', 'create', uniqueName('edge.range'), ...flags])
+    expectOneLine(res, new RegExp(`^kafkit: ${flag}: .*(32767|2147483647)`))
+    expect(res.stderr).not.toMatch(/out of range/)
+  })
+
+  it('-p 2147483647 passes on the broker\'s own message, as kafka-topics does', async () => {
+    const topic = uniqueName('edge.huge')
+    const res = await kafkit(['topics', 'create', topic, '-r', '1', '-p', '2147483647'])
+    const tool = kafkaTool('topics', ['--create', '--topic', topic, '--partitions', '2147483647', '--replication-factor', '1'])
+    expect(tool.stdout + tool.stderr).toMatch(/Excessively large number of partitions per request/)
+    expectOneLine(res, /^kafkit: cannot create topic "edge\.huge\.\w+": .*Excessively large number of partitions per request/)
+  })
+
+  it('a name that collides with an existing one (a.x vs a_x) says so, in the broker\'s words', async () => {
+    const dotted = await createTopic('edge.collide')
+    const underscored = dotted.replace(/\./g, '_')
+    const res = await kafkit(['topics', 'create', underscored, '-p', '1', '-r', '1'])
+    expectOneLine(res, `kafkit: cannot create topic "${underscored}": Topic '${underscored}' collides with existing topic: ${dotted}`)
+  })
+
+  it('too many replicas: the broker says how many brokers there are', async () => {
+    const topic = uniqueName('edge.rf')
+    const res = await kafkit(['topics', 'create', topic, '-p', '1', '-r', '50'])
+    expectOneLine(res, /^kafkit: cannot create topic "edge\.rf\.\w+": Unable to replicate the partition 50 time\(s\): The target replication factor of 50 cannot be reached because only \d+ broker\(s\) are registered$/)
+  })
+
+  it('a missing required flag is one line naming the flag and its short form', async () => {
+    const res = await kafkit(['topics', 'create', uniqueName('edge.flag'), '-r', '1'])
+    expectOneLine(res, 'kafkit: missing required flag --partitions (-p)')
+    const both = await kafkit(['topics', 'create', uniqueName('edge.flag')])
+    expectOneLine(both, 'kafkit: missing required flags --partitions (-p), --replication-factor (-r)')
+  })
+})
+
+describe('KAFKIT_CONFIG', () => {
+  it('pointing at a directory names the path and what is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-config-dir-'))
+    for (const argv of [['topics', 'list'], ['context', 'list']]) {
+      const res = await kafkit(argv, {env: {KAFKIT_CONFIG: dir, KAFKA_BOOTSTRAP_SERVERS: undefined}})
+      expectOneLine(res, `kafkit: config file ${dir} (KAFKIT_CONFIG) is a directory, not a file`)
+    }
+  })
+})
+
+describe('consume on a terminal', () => {
+  it('the final count is what was consumed (-n 1000 > file)', async () => {
+    const topic = await createTopic('edge.count', 1000)
+    const out = join(mkdtempSync(join(tmpdir(), 'kafkit-tty-')), 'out.txt')
+    // `script` gives the CLI a real terminal on stdin and stderr; stdout goes to the file.
+    const command = `'${process.execPath}' '${RUN_JS}' consume ${topic} --from-beginning -n 1000 > '${out}'`
+    const res = spawnSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: {...process.env, KAFKA_BOOTSTRAP_SERVERS: inject('kafkaBootstrap'), KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml', NO_COLOR: '1'},
+      timeout: 90_000,
+    })
+    expect(res.status, res.stdout + res.stderr).toBe(0)
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(1000)
+    expect(res.stdout).toMatch(/kafkit: consumed 1000 message\(s\)/)
+  })
+})
