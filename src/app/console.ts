@@ -5,14 +5,7 @@
  */
 import type {Writable} from 'node:stream'
 
-import {
-  appendHeader,
-  parseProducerJsonLine,
-  parseProducerLine,
-  type ConsumedRecord,
-  type OutgoingHeaders,
-  type ProducerMessage,
-} from '../core/console-format.js'
+import {parseProducerJsonLine, parseProducerLine, type ConsumedRecord, type ProducerMessage} from '../core/console-format.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
 import type {KafkaConnection} from '../kafka/connection.js'
@@ -120,10 +113,7 @@ export async function produce(conn: KafkaConnection, opts: ProduceOptions): Prom
       message = parsed.message
     }
     if (message === null) return undefined
-    if (flagHeaders.length > 0) {
-      const headers: OutgoingHeaders = message.headers
-      for (const h of flagHeaders) appendHeader(headers, h.name, Buffer.from(h.value, 'utf8'))
-    }
+    for (const h of flagHeaders) message.headers.push({name: h.name, value: Buffer.from(h.value, 'utf8')})
     if (message.partition === undefined && opts.partition !== undefined) message.partition = opts.partition
     batch.push(message)
     batchBytes += (message.key?.length ?? 0) + (message.value?.length ?? 0) + 64

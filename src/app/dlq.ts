@@ -159,9 +159,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function messageBytes(message: OutgoingMessage): number {
   let size = (message.key?.length ?? 0) + (message.value?.length ?? 0)
-  for (const [name, value] of Object.entries(message.headers)) {
-    for (const v of Array.isArray(value) ? value : [value]) size += name.length + v.length
-  }
+  for (const {name, value} of message.headers) size += name.length + (value?.length ?? 0)
   return size
 }
 

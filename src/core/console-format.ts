@@ -1,11 +1,11 @@
 /**
  * Bytes in and out of the console: kcat-style templates and JSON lines for `consume`, line and
- * JSON-line parsing for `produce`. Pure: no I/O, no kafkajs. The record shape matches what kafkajs
- * hands a consumer, so src/kafka can pass its messages straight through.
+ * JSON-line parsing for `produce`. Pure: no I/O, no kafkajs. Headers are a list in wire order
+ * (names repeat and interleave, values may be null), never an object keyed by name.
  *
  * Binary-safe JSON encoding of bytes (keys, values, header values), used for output and accepted
  * on input so that `consume -o json | produce --format json` round-trips any bytes:
- *   - null bytes (a null key, a tombstone value)      → JSON null
+ *   - null bytes (a null key, a tombstone, a null header value) → JSON null
  *   - bytes that are valid UTF-8                       → a JSON string of that text
  *   - any other bytes                                  → {"base64": "<standard, padded base64>"}
  * On input, an object whose only member is "base64" with a string value is read as bytes. To
@@ -16,11 +16,14 @@ import {Buffer, isUtf8} from 'node:buffer'
 // ---------------------------------------------------------------------------------------------
 // Record shapes
 
-/** Header values as kafkajs delivers them: an array when a header name repeats in one record. */
-export type RecordHeaders = Record<string, Buffer | Buffer[] | undefined>
+/** One record header as on the wire. Names may repeat and interleave; a value may be null. */
+export interface RecordHeader {
+  name: string
+  value: Buffer | null
+}
 
-/** Headers we build: no undefined holes. Assignable to RecordHeaders and to kafkajs's IHeaders. */
-export type OutgoingHeaders = Record<string, Buffer | Buffer[]>
+/** A record's headers in wire order: a list, never an object keyed by name (see RecordHeader). */
+export type RecordHeaders = RecordHeader[]
 
 /** One consumed record, as plain data (kafkajs's shape: offset and timestamp are strings). */
 export interface ConsumedRecord {
@@ -40,7 +43,7 @@ export interface ProducerMessage {
   key: Buffer | null
   /** null produces a tombstone. */
   value: Buffer | null
-  headers: OutgoingHeaders
+  headers: RecordHeaders
   partition?: number
   /** Milliseconds since the epoch as a decimal string (kafkajs's type); absent means "now". */
   timestamp?: string
@@ -49,24 +52,18 @@ export interface ProducerMessage {
 // ---------------------------------------------------------------------------------------------
 // Headers
 
-/** Every value of a header, in record order (kafkajs gives one Buffer or an array). */
-export function headerValues(value: Buffer | Buffer[] | undefined): Buffer[] {
-  if (value === undefined) return []
-  return Array.isArray(value) ? value : [value]
+/** Every value of a header, in record order. */
+export function headerValues(headers: RecordHeaders, name: string): Array<Buffer | null> {
+  return headers.filter((header) => header.name === name).map((header) => header.value)
 }
 
-/** The last value of a header, as Kafka's Headers.lastHeader does: the most recently added wins. */
-export function lastHeaderValue(headers: RecordHeaders, name: string): Buffer | undefined {
-  const values = headerValues(headers[name])
-  return values[values.length - 1]
-}
-
-/** Adds a header value, turning a single value into an array when the name repeats. */
-export function appendHeader(headers: OutgoingHeaders, name: string, value: Buffer): void {
-  const existing = headers[name]
-  if (existing === undefined) headers[name] = value
-  else if (Array.isArray(existing)) existing.push(value)
-  else headers[name] = [existing, value]
+/**
+ * The last value of a header, as Kafka's Headers.lastHeader does: the most recently added wins.
+ * undefined when the record has no such header; null when its last one has a null value.
+ */
+export function lastHeaderValue(headers: RecordHeaders, name: string): Buffer | null | undefined {
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i].name === name) return headers[i].value
+  return undefined
 }
 
 /** `--header k=v`: splits at the first `=`, so values may contain `=`; an empty value is allowed. */
@@ -245,13 +242,13 @@ const EMPTY = Buffer.alloc(0)
 const COMMA = Buffer.from(',')
 const EQUALS = Buffer.from('=')
 
+/** `name=value,...` in record order; a null value is the name alone, so it differs from `name=`. */
 function renderHeaders(headers: RecordHeaders): Buffer {
   const parts: Buffer[] = []
-  for (const [name, value] of Object.entries(headers)) {
-    for (const one of headerValues(value)) {
-      if (parts.length > 0) parts.push(COMMA)
-      parts.push(Buffer.from(name, 'utf8'), EQUALS, one)
-    }
+  for (const {name, value} of headers) {
+    if (parts.length > 0) parts.push(COMMA)
+    parts.push(Buffer.from(name, 'utf8'))
+    if (value !== null) parts.push(EQUALS, value)
   }
   return Buffer.concat(parts)
 }
@@ -341,16 +338,13 @@ export interface RecordJson {
   timestamp: number
   key: JsonBytes | null
   value: JsonBytes | null
-  /** A repeated header becomes an array of its values, in record order. */
-  headers: Record<string, JsonBytes | JsonBytes[]>
+  /** kcat -J's form: ["name", value, "name", value, ...] in record order, repeats kept, null values null. */
+  headers: Array<string | JsonBytes | null>
 }
 
 export function recordToJson(record: ConsumedRecord): RecordJson {
-  const headers: Record<string, JsonBytes | JsonBytes[]> = {}
-  for (const [name, value] of Object.entries(record.headers)) {
-    if (value === undefined) continue
-    headers[name] = Array.isArray(value) ? value.map(bytesToJson) : bytesToJson(value)
-  }
+  const headers: Array<string | JsonBytes | null> = []
+  for (const {name, value} of record.headers) headers.push(name, nullableBytesToJson(value))
   return {
     topic: record.topic,
     partition: record.partition,
@@ -382,13 +376,13 @@ export type ProducerLineResult = {ok: true; message: ProducerMessage} | {ok: fal
 export function parseProducerLine(line: string | Buffer, options: {keySeparator?: string} = {}): ProducerLineResult {
   const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line
   const {keySeparator} = options
-  if (keySeparator === undefined) return {ok: true, message: {key: null, value: bytes, headers: {}}}
+  if (keySeparator === undefined) return {ok: true, message: {key: null, value: bytes, headers: []}}
   if (keySeparator === '') throw new RangeError('keySeparator must not be empty')
   const at = bytes.indexOf(keySeparator, 0, 'utf8')
   if (at < 0) return {ok: false, error: `key separator ${JSON.stringify(keySeparator)} not found`}
   return {
     ok: true,
-    message: {key: bytes.subarray(0, at), value: bytes.subarray(at + Buffer.byteLength(keySeparator)), headers: {}},
+    message: {key: bytes.subarray(0, at), value: bytes.subarray(at + Buffer.byteLength(keySeparator)), headers: []},
   }
 }
 
@@ -403,12 +397,61 @@ function describeJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** Header bytes or null: a JSON value's bytes (see jsonValueToBytes), or null for a null header value. */
+function headerValueBytes(item: unknown, rawText: () => string, where: string): {ok: true; value: Buffer | null} | {ok: false; error: string} {
+  if (item === null) return {ok: true, value: null}
+  const bytes = jsonValueToBytes(item, rawText)
+  return bytes.ok ? {ok: true, value: bytes.bytes} : {ok: false, error: `field "${where}": ${bytes.error}`}
+}
+
+/**
+ * A JSON line's "headers": the ordered form ["name", value, ...] or the object form
+ * {name: value | [values]}; `start` finds where the member's text begins (for exact JSON values).
+ */
+function parseJsonHeaders(json: unknown, line: string, start: () => number): {ok: true; headers: RecordHeaders} | {ok: false; error: string} {
+  const raw = (at: TextSpan): string => line.slice(at.start, at.end)
+  const headers: RecordHeaders = []
+  if (Array.isArray(json)) {
+    if (json.length % 2 !== 0) return {ok: false, error: `field "headers" has ${json.length} items; expected ["name", value, ...] pairs`}
+    let spans: TextSpan[] | undefined
+    const itemText = (index: number) => raw((spans ??= jsonArrayElementSpans(line, start()))[index])
+    for (let i = 0; i < json.length; i += 2) {
+      const name: unknown = json[i]
+      if (typeof name !== 'string') return {ok: false, error: `field "headers[${i}]": a header name must be a string, got ${describeJson(name)}`}
+      const value = headerValueBytes(json[i + 1], () => itemText(i + 1), `headers[${i + 1}]`)
+      if (!value.ok) return value
+      headers.push({name, value: value.value})
+    }
+    return {ok: true, headers}
+  }
+  if (typeof json !== 'object') return {ok: false, error: `field "headers" must be ["name", value, ...] or an object of name → value, got ${describeJson(json)}`}
+  let memberSpans: Map<string, TextSpan> | undefined
+  const memberSpan = (name: string): TextSpan => (memberSpans ??= jsonObjectMemberSpans(line, start())).get(name)!
+  for (const [name, headerValue] of Object.entries(json as Record<string, unknown>)) {
+    // A repeated header is an array of values; find each element's source text only if needed.
+    const items = Array.isArray(headerValue) ? headerValue : [headerValue]
+    const itemText = Array.isArray(headerValue)
+      ? (index: number) => raw(jsonArrayElementSpans(line, memberSpan(name).start)[index])
+      : () => raw(memberSpan(name))
+    for (const [index, item] of items.entries()) {
+      if (Array.isArray(item)) {
+        return {ok: false, error: `field "headers.${name}": a header value must be a string, a JSON value, {"base64": ...} or null, got an array`}
+      }
+      const value = headerValueBytes(item, () => itemText(index), `headers.${name}`)
+      if (!value.ok) return value
+      headers.push({name, value: value.value})
+    }
+  }
+  return {ok: true, headers}
+}
+
 /**
  * One line of `produce --format json`: {"key", "value", "headers", "partition", "timestamp"}.
  *   key        string | JSON value | {"base64"} | null/absent (null key)
  *   value      string | JSON value | {"base64"} | null (tombstone); required, so a typo like
  *              "vaule" cannot silently send tombstones
- *   headers    {name: string | JSON value | {"base64"} | array of those (a repeated header)}
+ *   headers    ["name", value, ...] in order (consume -o json's and kcat -J's form), or
+ *              {name: value | array of values (a repeated header)}; a value is bytes or null
  *   partition  integer 0..2^31-1
  *   timestamp  epoch milliseconds, number or decimal string
  * JSON values (objects, arrays, numbers, booleans) become their compact JSON text with number
@@ -455,28 +498,11 @@ export function parseProducerJsonLine(
     value = bytes.bytes
   }
 
-  const headers: OutgoingHeaders = {}
+  let headers: RecordHeaders = []
   if (object.headers !== undefined && object.headers !== null) {
-    if (typeof object.headers !== 'object' || Array.isArray(object.headers)) {
-      return fail(`field "headers" must be an object of name → value, got ${describeJson(object.headers)}`)
-    }
-    let headerSpans: Map<string, TextSpan> | undefined
-    const headerSpan = (name: string): TextSpan => (headerSpans ??= jsonObjectMemberSpans(line, span('headers').start)).get(name)!
-    for (const [name, headerValue] of Object.entries(object.headers as Record<string, unknown>)) {
-      // A repeated header is an array of values; find each element's source text only if needed.
-      const items = Array.isArray(headerValue) ? headerValue : [headerValue]
-      const itemText = Array.isArray(headerValue)
-        ? (index: number) => raw(jsonArrayElementSpans(line, headerSpan(name).start)[index])
-        : () => raw(headerSpan(name))
-      for (const [index, item] of items.entries()) {
-        if (item === null || Array.isArray(item)) {
-          return fail(`field "headers.${name}": a header value must be a string, a JSON value or {"base64": ...}, got ${describeJson(item)}`)
-        }
-        const bytes = jsonValueToBytes(item, () => itemText(index))
-        if (!bytes.ok) return fail(`field "headers.${name}": ${bytes.error}`)
-        appendHeader(headers, name, bytes.bytes)
-      }
-    }
+    const parsedHeaders = parseJsonHeaders(object.headers, line, () => span('headers').start)
+    if (!parsedHeaders.ok) return fail(parsedHeaders.error)
+    headers = parsedHeaders.headers
   }
 
   const message: ProducerMessage = {key, value, headers}

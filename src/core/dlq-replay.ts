@@ -17,7 +17,7 @@ import {Buffer} from 'node:buffer'
 import {
   type ConsumedRecord,
   type JsonBytes,
-  type OutgoingHeaders,
+  type RecordHeaders,
   headerValues,
   nullableBytesToJson,
   parseHeaderFlag,
@@ -25,7 +25,7 @@ import {
 import {KafkitError} from '../errors.js'
 import {type DlqFailure, type DlqFormat, RETRY_COUNT_HEADER, decodeDlqRecord, failureTime} from './dlq.js'
 import {isValidTopicName, parseNonNegativeInteger} from './topic-partition.js'
-import {TIMESTAMP_FORMS, nonexistentTime, parseTimestamp} from './units.js'
+import {MAX_WAIT_MS, TIMESTAMP_FORMS, formatDuration, nonexistentTime, parseTimestamp} from './units.js'
 
 export const REPLAY_SOURCE_TOPIC_HEADER = 'kafkit-replay-source-topic'
 export const REPLAY_SOURCE_PARTITION_HEADER = 'kafkit-replay-source-partition'
@@ -71,7 +71,7 @@ export interface OutgoingMessage {
   topic: string
   key: Buffer | null
   value: Buffer | null
-  headers: OutgoingHeaders
+  headers: RecordHeaders
 }
 
 export type ReplayDecision =
@@ -107,41 +107,39 @@ export function filterRejection(record: ConsumedRecord, failure: DlqFailure, fil
   if (until !== undefined && time >= until) return `failed at ${isoTime(time)}, not before --until ${isoTime(until)}`
   for (const condition of where ?? []) {
     const wanted = Buffer.from(condition.value, 'utf8')
-    if (!headerValues(record.headers[condition.name]).some((value) => value.equals(wanted))) {
+    if (!headerValues(record.headers, condition.name).some((value) => value?.equals(wanted))) {
       return `header ${condition.name} is not ${JSON.stringify(condition.value)}`
     }
   }
   return undefined
 }
 
-function provenanceHeaders(record: ConsumedRecord, replayTime: number): OutgoingHeaders {
-  return {
-    [REPLAY_SOURCE_TOPIC_HEADER]: Buffer.from(record.topic, 'utf8'),
-    [REPLAY_SOURCE_PARTITION_HEADER]: Buffer.from(String(record.partition)),
-    [REPLAY_SOURCE_OFFSET_HEADER]: Buffer.from(record.offset),
-    [REPLAY_TIME_HEADER]: Buffer.from(isoTime(replayTime)),
-  }
+const PROVENANCE_HEADERS = [REPLAY_SOURCE_TOPIC_HEADER, REPLAY_SOURCE_PARTITION_HEADER, REPLAY_SOURCE_OFFSET_HEADER, REPLAY_TIME_HEADER]
+
+/** `headers` in order without any earlier replay's provenance, then this replay's provenance. */
+function withProvenance(headers: RecordHeaders, record: ConsumedRecord, replayTime: number): RecordHeaders {
+  return [
+    ...headers.filter((header) => !PROVENANCE_HEADERS.includes(header.name)),
+    {name: REPLAY_SOURCE_TOPIC_HEADER, value: Buffer.from(record.topic, 'utf8')},
+    {name: REPLAY_SOURCE_PARTITION_HEADER, value: Buffer.from(String(record.partition))},
+    {name: REPLAY_SOURCE_OFFSET_HEADER, value: Buffer.from(record.offset)},
+    {name: REPLAY_TIME_HEADER, value: Buffer.from(isoTime(replayTime))},
+  ]
 }
 
-/** The original message again; provenance from an earlier replay is overwritten, not duplicated. */
+/** The original message again; provenance from an earlier replay is replaced, not duplicated. */
 export function buildReplayMessage(record: ConsumedRecord, failure: DlqFailure, topic: string, replayTime: number): OutgoingMessage {
   return {
     topic,
     key: failure.key,
     value: failure.value,
-    headers: {
-      ...failure.headers,
-      ...provenanceHeaders(record, replayTime),
-      [RETRY_COUNT_HEADER]: Buffer.from(String(failure.retryCount + 1)),
-    },
+    headers: [...withProvenance(failure.headers, record, replayTime), {name: RETRY_COUNT_HEADER, value: Buffer.from(String(failure.retryCount + 1))}],
   }
 }
 
 /** The DLQ record as it is, plus provenance (see the module comment for why). */
 export function buildParkedMessage(record: ConsumedRecord, topic: string, replayTime: number): OutgoingMessage {
-  const headers: OutgoingHeaders = {}
-  for (const [name, value] of Object.entries(record.headers)) if (value !== undefined) headers[name] = value
-  return {topic, key: record.key, value: record.value, headers: {...headers, ...provenanceHeaders(record, replayTime)}}
+  return {topic, key: record.key, value: record.value, headers: withProvenance(record.headers, record, replayTime)}
 }
 
 export function shouldPark(failure: DlqFailure, maxRetries: number | undefined): boolean {
@@ -495,6 +493,8 @@ export function replaySettingsFromFlags(dlqTopic: string, flags: ReplayFlags, no
     const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/s)?\s*$/.exec(rateText)
     rate = m === null ? undefined : Number(m[1])
     if (rate === undefined || !(rate > 0)) throw badFlag('rate', rateText, 'a rate in records per second (e.g. --rate 100 or --rate 100/s)')
+    // The pause between two records must fit a timer (a longer one fired after 1 ms: no limit at all).
+    if (1000 / rate > MAX_WAIT_MS) throw badFlag('rate', rateText, `a rate kafkit can pace: at least one record per ${formatDuration(MAX_WAIT_MS)}`)
   }
   const since = timeFlag('since', flags.since, now)
   const until = timeFlag('until', flags.until, now)

@@ -39,7 +39,7 @@
 import {Buffer, isUtf8} from 'node:buffer'
 import {
   type ConsumedRecord,
-  type OutgoingHeaders,
+  type RecordHeaders,
   type TextSpan,
   jsonObjectMemberSpans,
   jsonValueToBytes,
@@ -59,8 +59,8 @@ export interface DlqFailure {
   /** The key and value to re-send: the original message's. */
   key: Buffer | null
   value: Buffer | null
-  /** The DLQ record's headers minus DLQ metadata (isDlqMetadataHeader): the ones to carry over. */
-  headers: OutgoingHeaders
+  /** The DLQ record's headers minus DLQ metadata (isDlqMetadataHeader), in order: the ones to carry over. */
+  headers: RecordHeaders
   /** As written by the failing application: a class name (simple or fully qualified). */
   errorType?: string
   errorMessage?: string
@@ -222,8 +222,15 @@ function bigEndian(where: string, bytes: Buffer, size: 4 | 8): bigint {
   return size === 4 ? BigInt(bytes.readInt32BE(0)) : bytes.readBigInt64BE(0)
 }
 
-function headerInteger(record: ConsumedRecord, header: string, encoding: PartitionEncoding | LongEncoding): bigint | undefined {
+/** A metadata header's bytes (its last value), undefined when absent; a null value is malformed. */
+function metadataHeader(record: ConsumedRecord, header: string): Buffer | undefined {
   const bytes = lastHeaderValue(record.headers, header)
+  if (bytes === null) throw new Undecodable(`header ${header} has a null value`)
+  return bytes
+}
+
+function headerInteger(record: ConsumedRecord, header: string, encoding: PartitionEncoding | LongEncoding): bigint | undefined {
+  const bytes = metadataHeader(record, header)
   if (bytes === undefined) return undefined
   const where = `header ${header}`
   if (encoding === 'int32-be') return bigEndian(where, bytes, 4)
@@ -232,16 +239,12 @@ function headerInteger(record: ConsumedRecord, header: string, encoding: Partiti
 }
 
 function headerText(record: ConsumedRecord, header: string): string | undefined {
-  const bytes = lastHeaderValue(record.headers, header)
+  const bytes = metadataHeader(record, header)
   return bytes === undefined ? undefined : utf8Text(`header ${header}`, bytes)
 }
 
-function carriedHeaders(record: ConsumedRecord): OutgoingHeaders {
-  const headers: OutgoingHeaders = {}
-  for (const [name, value] of Object.entries(record.headers)) {
-    if (value !== undefined && !isDlqMetadataHeader(name)) headers[name] = value
-  }
-  return headers
+function carriedHeaders(record: ConsumedRecord): RecordHeaders {
+  return record.headers.filter((header) => !isDlqMetadataHeader(header.name))
 }
 
 function retryCountFromHeader(record: ConsumedRecord): number {
@@ -381,7 +384,7 @@ const TOPIC_HEADERS = HEADER_CONVENTIONS.map((convention) => convention.topic).j
 export function decodeDlqRecord(record: ConsumedRecord): DlqDecodeResult {
   try {
     for (const convention of HEADER_CONVENTIONS) {
-      const topicBytes = lastHeaderValue(record.headers, convention.topic)
+      const topicBytes = metadataHeader(record, convention.topic)
       if (topicBytes === undefined) continue
       const originalTopic = utf8Text(`header ${convention.topic}`, topicBytes)
       if (originalTopic === '') throw new Undecodable(`header ${convention.topic} is empty`)

@@ -16,6 +16,7 @@ import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
+import {kafkaJsHeaders, recordHeaders} from './kafkajs-fixes.js'
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
 export type Compression = (typeof COMPRESSIONS)[number]
@@ -58,7 +59,7 @@ export async function openConsoleProducer(conn: KafkaConnection, opts: {compress
           messages: messages.map((m) => ({
             key: m.key,
             value: m.value,
-            headers: m.headers,
+            headers: kafkaJsHeaders(m.headers),
             ...(m.partition === undefined ? {} : {partition: m.partition}),
             ...(m.timestamp === undefined ? {} : {timestamp: m.timestamp}),
           })),
@@ -171,7 +172,7 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
             timestamp: m.timestamp,
             key: m.key ?? null,
             value: m.value ?? null,
-            headers: normaliseHeaders(m.headers),
+            headers: recordHeaders(m),
           })),
         })
       } finally {
@@ -197,16 +198,4 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
       return stopping
     },
   }
-}
-
-/** kafkajs gives header values as Buffer, or an array when a name repeats; never strings on read. */
-function normaliseHeaders(headers: Record<string, unknown> | undefined): ConsumedRecord['headers'] {
-  const out: ConsumedRecord['headers'] = {}
-  if (!headers) return out
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue
-    const toBuffer = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(String(v)))
-    out[name] = Array.isArray(value) ? value.map(toBuffer) : toBuffer(value)
-  }
-  return out
 }

@@ -16,12 +16,13 @@
  */
 import type {Consumer, EachBatchPayload, Message, Producer} from 'kafkajs'
 
-import type {ConsumedRecord, RecordHeaders} from '../core/console-format.js'
+import type {ConsumedRecord} from '../core/console-format.js'
 import type {OutgoingMessage} from '../core/dlq-replay.js'
 import {KafkitError} from '../errors.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
+import {kafkaJsHeaders, recordHeaders} from './kafkajs-fixes.js'
 import {groupsClient} from './groups.js'
 
 export interface DlqPartition {
@@ -159,7 +160,7 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
         timestamp: m.timestamp,
         key: m.key ?? null,
         value: m.value ?? null,
-        headers: (m.headers ?? {}) as RecordHeaders,
+        headers: recordHeaders(m),
       })
     }
     try {
@@ -259,7 +260,7 @@ export async function openReplayWriter(
           const byTopic = new Map<string, Message[]>()
           for (const m of messages) {
             const list = byTopic.get(m.topic) ?? []
-            list.push({key: m.key, value: m.value, headers: m.headers})
+            list.push({key: m.key, value: m.value, headers: kafkaJsHeaders(m.headers)})
             byTopic.set(m.topic, list)
           }
           if (byTopic.size > 0) await txn.sendBatch({acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({topic, messages: list}))})

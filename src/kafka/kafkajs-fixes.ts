@@ -1,13 +1,31 @@
 /**
- * Fixes for kafkajs 2.2.4 internals, installed before kafkajs is first loaded.
+ * Fixes for kafkajs 2.2.4 internals, installed before kafkajs is first loaded. Each one replaces a
+ * kafkajs module in the require cache, only on that version (pinned in package.json) and only if
+ * kafkajs has not loaded the module yet.
  *
  * groupMessagesPerPartition copies the partition's array for every message
  * (`[...current, message]`), which is quadratic in the batch size: for batches of a few thousand
  * messages it was the biggest cost of `kafkit produce` (kafkajs PR #1576, never released). The
  * replacement is the same function, linear: same partitioner calls in the same order, the same
  * result shape ({[partition]: messages in input order}).
+ *
+ * Record headers. On the wire a record's headers are an ordered list of (name, bytes or null);
+ * names may repeat and interleave. kafkajs models them as an object keyed by name: its decoder
+ * folds repeats into arrays (interleaving is lost; `constructor`, `toString` and other built-in
+ * names collide with Object.prototype), and its encoder cannot write a null value (kafkajs #1789:
+ * Buffer.byteLength(null) throws). The replacements:
+ *  - record decoder: the same record, plus `headerList`, the headers exactly as on the wire
+ *    ({name, value: Buffer | null} in order). `headers` stays kafkajs's object, built without the
+ *    prototype collisions.
+ *  - record encoder: `headers` may also be such a list, written in order; the object form kafkajs's
+ *    own callers use still works, and in both a null value is written as null (length -1).
+ * kafkit reads and writes headers only through recordHeaders() and kafkaJsHeaders() below.
  */
 import Module, {createRequire} from 'node:module'
+
+import type {IHeaders} from 'kafkajs'
+
+import type {RecordHeader} from '../core/console-format.js'
 
 const require = createRequire(import.meta.url)
 
@@ -23,24 +41,177 @@ function groupMessagesPerPartition({topic, partitionMetadata, messages, partitio
   return result
 }
 
+// ---------------------------------------------------------------------------------------------
+// Record headers
+
+/** kafkajs's protocol Encoder/Decoder, as far as records use them. */
+interface KafkaJsEncoder {
+  writeVarInt(n: number): KafkaJsEncoder
+  writeInt8(n: number): KafkaJsEncoder
+  writeVarLong(n: unknown): KafkaJsEncoder
+  writeVarIntString(s: string | null): KafkaJsEncoder
+  writeVarIntBytes(b: unknown): KafkaJsEncoder
+  writeVarIntArray(items: KafkaJsEncoder[]): KafkaJsEncoder
+}
+interface KafkaJsEncoderClass {
+  new (): KafkaJsEncoder
+  sizeOfVarInt(n: number): number
+  sizeOfVarLong(n: unknown): number
+  sizeOfVarIntBytes(b: unknown): number
+}
+interface KafkaJsDecoder {
+  readInt8(): number
+  readVarInt(): number
+  readVarLong(): unknown
+  readVarIntString(): string
+  readVarIntBytes(): Buffer | null
+}
+interface KafkaJsLong {
+  fromValue(v: unknown): {add(v: unknown): {toString(): string}}
+}
+
+/** Header values kafkajs's callers may pass: bytes, text, or (now) null. */
+type HeaderValue = Buffer | string | null
+
+/** Defines an own property even for names like `__proto__`, which plain assignment would not. */
+function defineHeader(object: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(object, name, {value, enumerable: true, writable: true, configurable: true})
+}
+
+/** kafkajs's object form of a header list: one value, or an array when the name repeats. */
+function headersObject(list: readonly RecordHeader[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {}
+  for (const {name, value} of list) {
+    if (!Object.hasOwn(object, name)) defineHeader(object, name, value)
+    else defineHeader(object, name, Array.isArray(object[name]) ? [...(object[name] as unknown[]), value] : [object[name], value])
+  }
+  return object
+}
+
+/** The list to write, in order: the list form as given, the object form flattened as kafkajs does. */
+function headersToWrite(headers: unknown): Array<{name: string; value: HeaderValue}> {
+  if (Array.isArray(headers)) return headers as Array<{name: string; value: HeaderValue}>
+  const list: Array<{name: string; value: HeaderValue}> = []
+  for (const name of Object.keys(headers ?? {})) {
+    const value = (headers as Record<string, HeaderValue | HeaderValue[]>)[name]
+    for (const one of Array.isArray(value) ? value : [value]) list.push({name, value: one})
+  }
+  return list
+}
+
+function recordEncoder(Encoder: KafkaJsEncoderClass) {
+  /** kafkajs's record/v0 encoder (Record => Length Attributes TimestampDelta OffsetDelta Key Value [Header]). */
+  return ({offsetDelta = 0, timestampDelta = 0, key, value, headers = {}}: {offsetDelta?: number; timestampDelta?: unknown; key: unknown; value: unknown; headers?: unknown}) => {
+    const list = headersToWrite(headers)
+    let headersSize = Encoder.sizeOfVarInt(list.length)
+    for (const header of list) {
+      const nameSize = Buffer.byteLength(header.name)
+      headersSize += Encoder.sizeOfVarInt(nameSize) + nameSize + Encoder.sizeOfVarIntBytes(header.value)
+    }
+    const sizeOfBody =
+      1 + // attributes
+      Encoder.sizeOfVarLong(timestampDelta) +
+      Encoder.sizeOfVarInt(offsetDelta) +
+      Encoder.sizeOfVarIntBytes(key) +
+      Encoder.sizeOfVarIntBytes(value) +
+      headersSize
+    return new Encoder()
+      .writeVarInt(sizeOfBody)
+      .writeInt8(0) // no record attributes are used
+      .writeVarLong(timestampDelta)
+      .writeVarInt(offsetDelta)
+      .writeVarIntBytes(key)
+      .writeVarIntBytes(value)
+      .writeVarIntArray(list.map((header) => new Encoder().writeVarIntString(header.name).writeVarIntBytes(header.value)))
+  }
+}
+
+function recordDecoder(Long: KafkaJsLong, LOG_APPEND_TIME: number) {
+  /** kafkajs's record/v0 decoder, field for field, plus headerList. */
+  return (decoder: KafkaJsDecoder, batchContext: Record<string, any> = {}) => {
+    const {firstOffset, firstTimestamp, magicByte, isControlBatch = false, timestampType, maxTimestamp} = batchContext
+    const attributes = decoder.readInt8()
+    const timestampDelta = decoder.readVarLong()
+    const timestamp =
+      timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : Long.fromValue(firstTimestamp).add(timestampDelta).toString()
+    const offsetDelta = decoder.readVarInt()
+    const offset = Long.fromValue(firstOffset).add(offsetDelta).toString()
+    const key = decoder.readVarIntBytes()
+    const value = decoder.readVarIntBytes()
+    const count = decoder.readVarInt()
+    const headerList: RecordHeader[] = []
+    for (let i = 0; i < count; i++) headerList.push({name: decoder.readVarIntString(), value: decoder.readVarIntBytes()})
+    return {
+      magicByte,
+      attributes,
+      timestamp,
+      offset,
+      key,
+      value,
+      headers: headersObject(headerList),
+      headerList,
+      isControlRecord: isControlBatch,
+      batchContext,
+    }
+  }
+}
+
+let headersFixed = false
+
+/**
+ * A consumed message's headers in wire order. Without the fix (another kafkajs version) only
+ * kafkajs's object is there: its order and repeats are the best there is.
+ */
+export function recordHeaders(message: {headers?: unknown; headerList?: unknown}): RecordHeader[] {
+  if (Array.isArray(message.headerList)) return message.headerList as RecordHeader[]
+  const list: RecordHeader[] = []
+  for (const [name, value] of Object.entries((message.headers ?? {}) as Record<string, unknown>)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one !== undefined) list.push({name, value: one === null || Buffer.isBuffer(one) ? one : Buffer.from(String(one))})
+    }
+  }
+  return list
+}
+
+/** Headers for a kafkajs message: the list itself when the fix is installed, else kafkajs's object. */
+export function kafkaJsHeaders(headers: readonly RecordHeader[]): IHeaders {
+  if (headersFixed) return headers as unknown as IHeaders
+  return headersObject(headers) as IHeaders
+}
+
+// ---------------------------------------------------------------------------------------------
+
 let installed = false
+
+/** Puts `exports` in the require cache at kafkajs's `file`, unless kafkajs already loaded its own. */
+function replaceModule(file: string, exports: unknown): boolean {
+  const path = require.resolve(`kafkajs/src/${file}`)
+  if (require.cache[path]) return false
+  const fixed = new Module(path)
+  fixed.filename = path
+  fixed.loaded = true
+  fixed.exports = exports
+  require.cache[path] = fixed
+  return true
+}
 
 export function installKafkaJsFixes(): void {
   if (installed) return
   installed = true
-  let path: string
   try {
-    // Written for kafkajs 2.2.4 (pinned in package.json): only that version gets the replacement.
+    // Written for kafkajs 2.2.4 (pinned in package.json): only that version gets the replacements.
     if ((require('kafkajs/package.json') as {version: string}).version !== '2.2.4') return
-    path = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js')
+    replaceModule('producer/groupMessagesPerPartition.js', groupMessagesPerPartition)
+    const Encoder = require('kafkajs/src/protocol/encoder.js') as KafkaJsEncoderClass
+    const Long = require('kafkajs/src/utils/long.js') as KafkaJsLong
+    const {LOG_APPEND_TIME} = require('kafkajs/src/protocol/timestampTypes.js') as {LOG_APPEND_TIME: number}
+    // Both or neither: a list must never reach kafkajs's own encoder.
+    const path = (file: string) => require.resolve(`kafkajs/src/protocol/recordBatch/record/v0/${file}`)
+    if (require.cache[path('index.js')] || require.cache[path('decoder.js')]) return
+    replaceModule('protocol/recordBatch/record/v0/index.js', recordEncoder(Encoder))
+    replaceModule('protocol/recordBatch/record/v0/decoder.js', recordDecoder(Long, LOG_APPEND_TIME))
+    headersFixed = true
   } catch {
-    return
+    // kafkajs's own modules stay in place.
   }
-  // Only when kafkajs has not loaded its own yet (it is required once, by sendMessages.js).
-  if (require.cache[path]) return
-  const fixed = new Module(path)
-  fixed.filename = path
-  fixed.loaded = true
-  fixed.exports = groupMessagesPerPartition
-  require.cache[path] = fixed
 }

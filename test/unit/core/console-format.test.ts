@@ -2,7 +2,7 @@ import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
 import {
   type ConsumedRecord,
-  appendHeader,
+  type RecordHeaders,
   bytesToJson,
   compactJson,
   compileRecordTemplate,
@@ -18,6 +18,12 @@ import {
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values)
 const text = (s: string): Buffer => Buffer.from(s, 'utf8')
+/** Headers in order from name, value, name, value, ...; a string value is its UTF-8 text. */
+const headers = (...items: Array<string | Buffer | null>): RecordHeaders => {
+  const list: RecordHeaders = []
+  for (let i = 0; i < items.length; i += 2) list.push({name: items[i] as string, value: typeof items[i + 1] === 'string' ? text(items[i + 1] as string) : (items[i + 1] as Buffer | null)})
+  return list
+}
 
 function record(overrides: Partial<ConsumedRecord> = {}): ConsumedRecord {
   return {
@@ -27,7 +33,7 @@ function record(overrides: Partial<ConsumedRecord> = {}): ConsumedRecord {
     timestamp: '1729333800123',
     key: text('k1'),
     value: text('v1'),
-    headers: {},
+    headers: [],
     ...overrides,
   }
 }
@@ -49,10 +55,8 @@ describe('bytesToJson: UTF-8 text as a string, anything else as base64', () => {
 })
 
 describe('recordToJsonLine', () => {
-  it('writes every field, numbers for offset and timestamp', () => {
-    const line = recordToJsonLine(
-      record({headers: {trace: text('abc'), bin: bytes(0xff, 0x00), multi: [text('a'), text('b')], gone: undefined}}),
-    )
+  it('writes every field, numbers for offset and timestamp, headers in order as kcat -J does', () => {
+    const line = recordToJsonLine(record({headers: headers('multi', 'a', 'trace', 'abc', 'bin', bytes(0xff, 0x00), 'multi', 'b', 'none', null)}))
     expect(JSON.parse(line)).toEqual({
       topic: 'orders',
       partition: 3,
@@ -60,7 +64,7 @@ describe('recordToJsonLine', () => {
       timestamp: 1_729_333_800_123,
       key: 'k1',
       value: 'v1',
-      headers: {trace: 'abc', bin: {base64: '/wA='}, multi: ['a', 'b']},
+      headers: ['multi', 'a', 'trace', 'abc', 'bin', {base64: '/wA='}, 'multi', 'b', 'none', null],
     })
     expect(line).not.toContain('\n')
   })
@@ -81,17 +85,17 @@ describe('recordToJsonLine', () => {
     ['empty', bytes()],
     ['looks like a base64 object', text('{"base64":"AAAA"}')],
   ])('round-trips %s through parseProducerJsonLine byte for byte', (_name, value) => {
-    const original = record({key: bytes(0xfe, 0x01), value, headers: {h: [bytes(0xc0), text('x')]}})
+    const original = record({key: bytes(0xfe, 0x01), value, headers: headers('h', bytes(0xc0), 'x', null, 'h', 'x', 'constructor', '', '__proto__', 'p')})
     const parsed = parseProducerJsonLine(recordToJsonLine(original), 1)
     expect(parsed).toEqual({
       ok: true,
-      message: {key: original.key, value, headers: {h: [bytes(0xc0), text('x')]}, partition: 3, timestamp: '1729333800123'},
+      message: {key: original.key, value, headers: original.headers, partition: 3, timestamp: '1729333800123'},
     })
   })
 })
 
 describe('renderRecord (kcat -f templates), on bytes', () => {
-  const r = record({headers: {a: text('1'), b: [text('2'), text('3')]}})
+  const r = record({headers: headers('b', '2', 'a', '1', 'b', '3', 'e', '', 'n', null, 'constructor', 'c')})
   it.each([
     ['%t', 'orders'],
     ['%p', '3'],
@@ -101,7 +105,7 @@ describe('renderRecord (kcat -f templates), on bytes', () => {
     ['%v', 'v1'],
     ['%s', 'v1'],
     ['%K/%S', '2/2'],
-    ['%h', 'a=1,b=2,b=3'],
+    ['%h', 'b=2,a=1,b=3,e=,n,constructor=c'],
     ['%k\\t%v\\n', 'k1\tv1\n'],
     ['\\r\\n', '\r\n'],
     ['100%% %t', '100% orders'],
@@ -117,7 +121,7 @@ describe('renderRecord (kcat -f templates), on bytes', () => {
   })
 
   it('writes keys, values and header values as raw bytes', () => {
-    const binary = record({key: bytes(0x00, 0xff), value: bytes(0x80), headers: {h: bytes(0xfe)}})
+    const binary = record({key: bytes(0x00, 0xff), value: bytes(0x80), headers: headers('h', bytes(0xfe))})
     expect(renderRecord('%k|%v|%h', binary)).toEqual(bytes(0x00, 0xff, 0x7c, 0x80, 0x7c, 0x68, 0x3d, 0xfe))
   })
 
@@ -169,14 +173,14 @@ describe('parseProducerLine', () => {
     ['multi-byte separator', 'k→v', '→', 'k', 'v'],
   ])('%s', (_name, line, keySeparator, key, value) => {
     const parsed = parseProducerLine(line, {keySeparator})
-    expect(parsed).toEqual({ok: true, message: {key: key === null ? null : text(key), value: text(value), headers: {}}})
+    expect(parsed).toEqual({ok: true, message: {key: key === null ? null : text(key), value: text(value), headers: []}})
   })
 
   it('splits Buffer lines on bytes, keeping invalid UTF-8 intact', () => {
     const line = bytes(0xff, 0x3a, 0x80, 0x3a)
     expect(parseProducerLine(line, {keySeparator: ':'})).toEqual({
       ok: true,
-      message: {key: bytes(0xff), value: bytes(0x80, 0x3a), headers: {}},
+      message: {key: bytes(0xff), value: bytes(0x80, 0x3a), headers: []},
     })
   })
 
@@ -190,7 +194,7 @@ describe('parseProducerLine', () => {
 })
 
 describe('parseProducerJsonLine', () => {
-  it.each<[string, string, {key: Buffer | null; value: Buffer | null; headers?: Record<string, Buffer | Buffer[]>; partition?: number; timestamp?: string}]>([
+  it.each<[string, string, {key: Buffer | null; value: Buffer | null; headers?: RecordHeaders; partition?: number; timestamp?: string}]>([
     ['string key and value', '{"key": "k", "value": "v"}', {key: text('k'), value: text('v')}],
     ['absent key is null', '{"value": "v"}', {key: null, value: text('v')}],
     ['null value is a tombstone', '{"key": "k", "value": null}', {key: text('k'), value: null}],
@@ -205,10 +209,17 @@ describe('parseProducerJsonLine', () => {
     ['base64 key and value', '{"key": {"base64": "/w=="}, "value": {"base64": ""}}', {key: bytes(0xff), value: bytes()}],
     ['an object with more than base64 is JSON', '{"value": {"base64": "AA==", "x": 1}}', {key: null, value: text('{"base64":"AA==","x":1}')}],
     [
-      'headers: string, base64, repeated, JSON',
-      '{"value": "v", "headers": {"a": "1", "b": {"base64": "AP8="}, "c": ["x", "y"], "n": 7, "o": {"k": 1}}}',
-      {key: null, value: text('v'), headers: {a: text('1'), b: bytes(0x00, 0xff), c: [text('x'), text('y')], n: text('7'), o: text('{"k":1}')}},
+      'object form: string, base64, repeated, JSON, null',
+      '{"value": "v", "headers": {"a": "1", "b": {"base64": "AP8="}, "c": ["x", null, "y"], "n": 7, "o": {"k": 1}, "z": null}}',
+      {key: null, value: text('v'), headers: headers('a', '1', 'b', bytes(0x00, 0xff), 'c', 'x', 'c', null, 'c', 'y', 'n', '7', 'o', '{"k":1}', 'z', null)},
     ],
+    [
+      'ordered form: interleaved repeats, null, base64, JSON, built-in names',
+      '{"value": "v", "headers": ["x", "1", "y", null, "x", {"base64": "AP8="}, "constructor", {"k": 1.50}, "__proto__", ""]}',
+      {key: null, value: text('v'), headers: headers('x', '1', 'y', null, 'x', bytes(0x00, 0xff), 'constructor', '{"k":1.50}', '__proto__', '')},
+    ],
+    ['object form with built-in names', '{"value": "v", "headers": {"toString": "t", "__proto__": "p"}}', {key: null, value: text('v'), headers: headers('toString', 't', '__proto__', 'p')}],
+    ['empty ordered form', '{"value": "v", "headers": []}', {key: null, value: text('v')}],
     ['partition', '{"value": "v", "partition": 2}', {key: null, value: text('v'), partition: 2}],
     ['timestamp number', '{"value": "v", "timestamp": 1729333800123}', {key: null, value: text('v'), timestamp: '1729333800123'}],
     ['timestamp string', '{"value": "v", "timestamp": "1729333800123"}', {key: null, value: text('v'), timestamp: '1729333800123'}],
@@ -216,13 +227,13 @@ describe('parseProducerJsonLine', () => {
     [
       'repeated header with JSON values',
       '{"value": "v", "headers": {"h": [ {"a": 1.50}, "s", {"base64": "AA=="} ]}}',
-      {key: null, value: text('v'), headers: {h: [text('{"a":1.50}'), text('s'), bytes(0)]}},
+      {key: null, value: text('v'), headers: headers('h', '{"a":1.50}', 'h', 's', 'h', bytes(0))},
     ],
     ['null headers/partition/timestamp are absent', '{"value": "v", "headers": null, "partition": null, "timestamp": null}', {key: null, value: text('v')}],
     ['topic and offset from consume -o json are ignored', '{"topic": "t", "offset": 9, "value": "v"}', {key: null, value: text('v')}],
     ['surrounding whitespace', '  {"value": "v"}  ', {key: null, value: text('v')}],
   ])('%s', (_name, line, expected) => {
-    expect(parseProducerJsonLine(line, 1)).toEqual({ok: true, message: {headers: {}, ...expected}})
+    expect(parseProducerJsonLine(line, 1)).toEqual({ok: true, message: {headers: [], ...expected}})
   })
 
   it.each(['', '   ', '\t'])('blank line %j gives no message', (line) => {
@@ -246,10 +257,12 @@ describe('parseProducerJsonLine', () => {
     ['{"value": "v", "timestamp": -5}', 'field "timestamp"'],
     ['{"value": "v", "timestamp": 1729333800123.5}', 'field "timestamp"'],
     ['{"value": "v", "timestamp": 9007199254740993}', 'field "timestamp"'],
-    ['{"value": "v", "headers": ["a=b"]}', 'line 7: field "headers" must be an object of name → value, got an array'],
-    ['{"value": "v", "headers": "a=b"}', 'field "headers" must be an object'],
-    ['{"value": "v", "headers": {"h": null}}', 'line 7: field "headers.h": a header value must be a string'],
-    ['{"value": "v", "headers": {"h": [["x"]]}}', 'field "headers.h": a header value must be a string, a JSON value or {"base64": ...}, got an array'],
+    ['{"value": "v", "headers": ["a=b"]}', 'line 7: field "headers" has 1 items; expected ["name", value, ...] pairs'],
+    ['{"value": "v", "headers": ["a", "1", 2, "x"]}', 'line 7: field "headers[2]": a header name must be a string, got 2'],
+    ['{"value": "v", "headers": [null, "x"]}', 'field "headers[0]": a header name must be a string, got null'],
+    ['{"value": "v", "headers": ["a", {"base64": "%%"}]}', 'line 7: field "headers[1]": invalid base64'],
+    ['{"value": "v", "headers": "a=b"}', 'field "headers" must be ["name", value, ...] or an object of name → value, got "a=b"'],
+    ['{"value": "v", "headers": {"h": [["x"]]}}', 'field "headers.h": a header value must be a string, a JSON value, {"base64": ...} or null, got an array'],
     ['{"value": "v", "headers": {"h": {"base64": "%%"}}}', 'line 7: field "headers.h": invalid base64'],
   ])('%s → error', (line, message) => {
     const parsed = parseProducerJsonLine(line, 7)
@@ -272,17 +285,6 @@ describe('parseHeaderFlag', () => {
     ['=v', 'header name is empty in "=v"'],
   ])('rejects %j', (flag, error) => {
     expect(parseHeaderFlag(flag)).toEqual({ok: false, error})
-  })
-})
-
-describe('appendHeader', () => {
-  it('makes an array only when a name repeats', () => {
-    const headers = {}
-    appendHeader(headers, 'a', text('1'))
-    appendHeader(headers, 'b', text('2'))
-    appendHeader(headers, 'b', text('3'))
-    appendHeader(headers, 'b', text('4'))
-    expect(headers).toEqual({a: text('1'), b: [text('2'), text('3'), text('4')]})
   })
 })
 

@@ -17,8 +17,11 @@ import {
 import {decodeDlqRecord} from '../../../src/core/dlq.js'
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8')
-const textHeaders = (headers: Record<string, string>): RecordHeaders =>
+const textHeaders = (headers: Record<string, string>): Record<string, Buffer> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, text(value)]))
+/** A header list from name → value (an array of values for a repeated name), in that order. */
+const hs = (headers: Record<string, Buffer | null | Array<Buffer | null>>): RecordHeaders =>
+  Object.entries(headers).flatMap(([name, values]) => (Array.isArray(values) ? values : [values]).map((value) => ({name, value})))
 
 const REPLAY_TIME = Date.UTC(2026, 10, 22, 12, 0, 0)
 const REPLAY_TIME_ISO = '2026-11-22T12:00:00.000Z'
@@ -33,7 +36,7 @@ function dlqRecord(headers: Record<string, string> = {}, overrides: Partial<Cons
     timestamp: String(Date.UTC(2024, 9, 20)),
     key: text('order-1'),
     value: text('{"amount":"x"}'),
-    headers: textHeaders({
+    headers: hs(textHeaders({
       original_topic: 'orders',
       original_partition: '3',
       original_offset: '12345',
@@ -41,7 +44,7 @@ function dlqRecord(headers: Record<string, string> = {}, overrides: Partial<Cons
       error_message: 'bad amount',
       failed_at: '2024-10-19T10:30:00',
       ...headers,
-    }),
+    })),
     ...overrides,
   }
 }
@@ -64,19 +67,19 @@ describe('decideReplay: the outgoing message', () => {
         topic: 'orders',
         key: text('order-1'),
         value: text('{"amount":"x"}'),
-        headers: {trace: text('t-1'), ...provenance, retry_count: text('1')},
+        headers: hs({trace: text('t-1'), ...provenance, retry_count: text('1')}),
       },
     })
     // Exactly those headers: no DLQ metadata is re-sent.
     const decision = decideReplay(record, options(), 0)
-    expect(decision.action === 'replay' && Object.keys(decision.message.headers).sort()).toEqual(
+    expect(decision.action === 'replay' && decision.message.headers.map((header) => header.name).sort()).toEqual(
       ['kafkit-replay-source-offset', 'kafkit-replay-source-partition', 'kafkit-replay-source-topic', 'kafkit-replay-time', 'retry_count', 'trace'],
     )
   })
 
   it('increments an existing retry count', () => {
     const decision = decideReplay(dlqRecord({retry_count: '4'}), options(), 0)
-    expect(decision).toMatchObject({action: 'replay', message: {headers: {retry_count: text('5')}}})
+    expect(decision).toMatchObject({action: 'replay', message: {headers: expect.arrayContaining(hs({retry_count: text('5')}))}})
   })
 
   it('overwrites provenance from an earlier replay instead of duplicating it', () => {
@@ -85,14 +88,14 @@ describe('decideReplay: the outgoing message', () => {
       options(),
       0,
     )
-    expect(decision).toMatchObject({action: 'replay', message: {headers: provenance}})
+    expect(decision).toMatchObject({action: 'replay', message: {headers: hs({...provenance, retry_count: text('1')})}})
   })
 
   it('keeps repeated headers and tombstones', () => {
-    const record = dlqRecord({}, {value: null, headers: {...dlqRecord().headers, multi: [text('a'), text('b')]}})
+    const record = dlqRecord({}, {value: null, headers: [...dlqRecord().headers, ...hs({multi: [text('a'), text('b')]})]})
     expect(decideReplay(record, options(), 0)).toMatchObject({
       action: 'replay',
-      message: {value: null, headers: {multi: [text('a'), text('b')]}},
+      message: {value: null, headers: hs({multi: [text('a'), text('b')], ...provenance, retry_count: text('1')})},
     })
   })
 
@@ -103,13 +106,13 @@ describe('decideReplay: the outgoing message', () => {
   it('replays a seed-001 envelope: original value, not the envelope', () => {
     const record: ConsumedRecord = {
       ...dlqRecord(),
-      headers: {},
+      headers: hs({}),
       key: text('123'),
       value: text('{"original_topic": "orders.created", "original_key": "123", "original_value": {"order_id": 123}, "retry_count": 2}'),
     }
     expect(decideReplay(record, options({dlqTopic: 'dlq.processing.errors'}), 0)).toMatchObject({
       action: 'replay',
-      message: {topic: 'orders.created', key: text('123'), value: text('{"order_id":123}'), headers: {retry_count: text('3')}},
+      message: {topic: 'orders.created', key: text('123'), value: text('{"order_id":123}'), headers: hs({...provenance, retry_count: text('3')})},
     })
   })
 })
@@ -132,7 +135,7 @@ describe('decideReplay: parking (--max-retries)', () => {
     expect(decision).toEqual({
       action: 'park',
       failure: expect.objectContaining({retryCount: 3}),
-      message: {topic: 'orders.parking', key: record.key, value: record.value, headers: {...record.headers, ...provenance}},
+      message: {topic: 'orders.parking', key: record.key, value: record.value, headers: [...record.headers, ...hs(provenance)]},
     })
     // The parking topic is a DLQ in the same format: it decodes to the same failure.
     if (decision.action !== 'park') throw new Error('expected park')
@@ -141,7 +144,8 @@ describe('decideReplay: parking (--max-retries)', () => {
   })
   it('parking overwrites stale provenance on the DLQ record', () => {
     const record = dlqRecord({retry_count: '3', 'kafkit-replay-source-offset': '1', 'kafkit-replay-time': 'old'})
-    expect(decideReplay(record, options({maxRetries: 3}), 0)).toMatchObject({action: 'park', message: {headers: provenance}})
+    const headers = [...dlqRecord({retry_count: '3'}).headers, ...hs(provenance)]
+    expect(decideReplay(record, options({maxRetries: 3}), 0)).toMatchObject({action: 'park', message: {headers}})
   })
 })
 
@@ -172,7 +176,7 @@ describe('decideReplay: --max and undecodable', () => {
   })
 
   it('undecodable records carry the reason', () => {
-    const record = dlqRecord({}, {headers: {}, value: text('not json')})
+    const record = dlqRecord({}, {headers: hs({}), value: text('not json')})
     expect(decideReplay(record, options(), 0)).toEqual({action: 'undecodable', reason: expect.stringContaining('value is not JSON')})
   })
 
@@ -192,7 +196,7 @@ describe('filterRejection', () => {
   }
   const javaError = dlqRecord({error_type: 'org.apache.kafka.common.errors.SerializationException'})
   const innerClass = dlqRecord({error_type: 'com.acme.Orders$InvalidAmount'})
-  const noType = dlqRecord({}, {headers: textHeaders({original_topic: 'orders'})})
+  const noType = dlqRecord({}, {headers: hs(textHeaders({original_topic: 'orders'}))})
 
   it.each<[string, ConsumedRecord, ReplayFilter, string | undefined]>([
     ['no filter', dlqRecord(), {}, undefined],
@@ -234,7 +238,7 @@ describe('filterRejection', () => {
   })
 
   it('where matches any value of a repeated header', () => {
-    const record = dlqRecord({}, {headers: {...dlqRecord().headers, tag: [text('a'), text('b')]}})
+    const record = dlqRecord({}, {headers: [...dlqRecord().headers, ...hs({tag: [text('a'), text('b')]})]})
     expect(rejection(record, {where: [{name: 'tag', value: 'b'}]})).toBeUndefined()
     expect(rejection(record, {where: [{name: 'tag', value: 'c'}]})).toBe('header tag is not "c"')
   })
@@ -246,10 +250,10 @@ describe('inspectDlq', () => {
     dlqRecord({failed_at: '2024-10-19T09:00:00', retry_count: '1'}, {offset: '1'}),
     dlqRecord({failed_at: '2024-10-19T11:00:00', error_type: 'KeyError'}, {offset: '2', value: Buffer.from([0xff])}),
     dlqRecord({original_topic: 'payments', failed_at: '2024-10-19T10:30:00', retry_count: '1'}, {offset: '3'}),
-    {...dlqRecord({}, {offset: '4'}), headers: {}, value: text('garbage')},
+    {...dlqRecord({}, {offset: '4'}), headers: hs({}), value: text('garbage')},
     {
       ...dlqRecord({}, {offset: '5', timestamp: String(Date.UTC(2024, 9, 19, 12))}),
-      headers: {},
+      headers: hs({}),
       key: null,
       value: text('{"original_topic": "payments", "original_value": {"id": 1}, "error": "boom", "retry_count": 2}'),
     },

@@ -16,12 +16,15 @@ const int64be = (n: bigint): Buffer => {
   return b
 }
 /** Text headers, as Python and Connect write them. */
-const textHeaders = (headers: Record<string, string>): RecordHeaders =>
+const textHeaders = (headers: Record<string, string>): Record<string, Buffer> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, text(value)]))
+/** A header list from name → value (an array of values for a repeated name), in that order. */
+const hs = (headers: Record<string, Buffer | null | Array<Buffer | null>>): RecordHeaders =>
+  Object.entries(headers).flatMap(([name, values]) => (Array.isArray(values) ? values : [values]).map((value) => ({name, value})))
 
 const DLQ_TIMESTAMP = '1729340000000'
 function dlqRecord(overrides: Partial<ConsumedRecord> = {}): ConsumedRecord {
-  return {topic: 'orders.dlq', partition: 0, offset: '7', timestamp: DLQ_TIMESTAMP, key: null, value: null, headers: {}, ...overrides}
+  return {topic: 'orders.dlq', partition: 0, offset: '7', timestamp: DLQ_TIMESTAMP, key: null, value: null, headers: hs({}), ...overrides}
 }
 
 /** What seed 003's send_to_dlq produces for a ValueError on orders[3]@12345. */
@@ -50,7 +53,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
   it.each<[string, ConsumedRecord, DlqFailure]>([
     [
       'seed 003 header-based, as its Python writer sends it',
-      dlqRecord({key: text('order-1'), value: text('{"amount": "x"}'), headers: textHeaders(seed003Headers)}),
+      dlqRecord({key: text('order-1'), value: text('{"amount": "x"}'), headers: hs(textHeaders(seed003Headers))}),
       {
         format: 'headers',
         originalTopic: 'orders',
@@ -58,7 +61,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         originalOffset: '12345',
         key: text('order-1'),
         value: text('{"amount": "x"}'),
-        headers: {},
+        headers: hs({}),
         errorType: 'ValueError',
         errorMessage: 'bad amount',
         failedAt: T_2024_10_19_103000_123,
@@ -70,7 +73,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
       dlqRecord({
         key: bytes(0x00, 0xff),
         value: bytes(0x80, 0x81),
-        headers: {...textHeaders({...seed003Headers, failed_at: '2024-10-19T10:30:00', retry_count: '2'}), trace: text('t-1'), multi: [text('a'), text('b')]},
+        headers: hs({...textHeaders({...seed003Headers, failed_at: '2024-10-19T10:30:00', retry_count: '2'}), trace: text('t-1'), multi: [text('a'), text('b')]}),
       }),
       {
         format: 'headers',
@@ -79,7 +82,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         originalOffset: '12345',
         key: bytes(0x00, 0xff),
         value: bytes(0x80, 0x81),
-        headers: {trace: text('t-1'), multi: [text('a'), text('b')]},
+        headers: hs({trace: text('t-1'), multi: [text('a'), text('b')]}),
         errorType: 'ValueError',
         errorMessage: 'bad amount',
         failedAt: Date.UTC(2024, 9, 19, 10, 30, 0),
@@ -88,8 +91,8 @@ describe('decodeDlqRecord: each format, on bytes', () => {
     ],
     [
       'seed 003 with only original_topic: everything else absent, tombstone kept',
-      dlqRecord({headers: textHeaders({original_topic: 'orders'})}),
-      {format: 'headers', originalTopic: 'orders', key: null, value: null, headers: {}, retryCount: 0},
+      dlqRecord({headers: hs(textHeaders({original_topic: 'orders'}))}),
+      {format: 'headers', originalTopic: 'orders', key: null, value: null, headers: hs({}), retryCount: 0},
     ],
     [
       'seed 001 JSON envelope, as Python json.dumps writes it',
@@ -102,7 +105,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         key: text('123'),
         // Compact, with the number and the \u00e9 escape exactly as embedded.
         value: text('{"order_id":123,"amount":99.99,"note":"caf\\u00e9"}'),
-        headers: {},
+        headers: hs({}),
         errorMessage: 'division by zero',
         failedAt: T_2024_10_19_103000_123,
         retryCount: 0,
@@ -125,7 +128,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         originalTopic: 'orders',
         key: null,
         value: text('plain text, not JSON'),
-        headers: {},
+        headers: hs({}),
         errorType: 'java.lang.IllegalStateException',
         errorMessage: 'boom',
         failedAt: 1_729_333_800_500,
@@ -144,7 +147,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         originalOffset: '9007199254740993',
         key: text('rk'),
         value: bytes(0x00, 0xff),
-        headers: {},
+        headers: hs({}),
         failedAt: 1_729_333_800_123,
         retryCount: 0,
       },
@@ -153,21 +156,21 @@ describe('decodeDlqRecord: each format, on bytes', () => {
       'envelope: null value is a tombstone; string partition/offset; retry_count header when the field is absent',
       dlqRecord({
         value: envelope({original_value: null, original_partition: '4', original_offset: '5'}),
-        headers: {retry_count: text('1'), app: text('x')},
+        headers: hs({retry_count: text('1'), app: text('x')}),
       }),
-      {format: 'json-envelope', originalTopic: 'orders', originalPartition: 4, originalOffset: '5', key: null, value: null, headers: {app: text('x')}, retryCount: 1},
+      {format: 'json-envelope', originalTopic: 'orders', originalPartition: 4, originalOffset: '5', key: null, value: null, headers: hs({app: text('x')}), retryCount: 1},
     ],
     [
       'envelope: JSON array and number values',
       dlqRecord({value: text('{"original_topic": "t", "original_value": [1, 2.0, "x"], "original_key": 12345678901234567890}')}),
-      {format: 'json-envelope', originalTopic: 't', key: text('12345678901234567890'), value: text('[1,2.0,"x"]'), headers: {}, retryCount: 0},
+      {format: 'json-envelope', originalTopic: 't', key: text('12345678901234567890'), value: text('[1,2.0,"x"]'), headers: hs({}), retryCount: 0},
     ],
     [
       'Kafka Connect context headers; Connect metadata stripped, original headers carried',
       dlqRecord({
         key: text('{"id":1}'),
         value: bytes(0x00, 0x00, 0x00, 0x00, 0x01, 0x02), // e.g. Avro the converter could not read
-        headers: {
+        headers: hs({
           ...textHeaders({
             '__connect.errors.topic': 'pg.public.users',
             '__connect.errors.partition': '5',
@@ -181,7 +184,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
             '__connect.errors.exception.stacktrace': 'org.apache...\n\tat ...',
           }),
           'content-type': text('avro'),
-        },
+        }),
       }),
       {
         format: 'kafka-connect',
@@ -190,7 +193,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         originalOffset: '100200300400',
         key: text('{"id":1}'),
         value: bytes(0x00, 0x00, 0x00, 0x00, 0x01, 0x02),
-        headers: {'content-type': text('avro')},
+        headers: hs({'content-type': text('avro')}),
         errorType: 'org.apache.kafka.connect.errors.DataException',
         errorMessage: 'Failed to deserialize data',
         retryCount: 0,
@@ -201,7 +204,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
       dlqRecord({
         key: text('k'),
         value: text('{"bad":true}'),
-        headers: {
+        headers: hs({
           'kafka_dlt-original-topic': text('payments'),
           'kafka_dlt-original-partition': int32be(11),
           'kafka_dlt-original-offset': int64be(9_007_199_254_740_993n),
@@ -214,7 +217,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
           'kafka_dlt-exception-stacktrace': text('...'),
           __TypeId__: text('com.acme.Payment'),
           retry_count: text('4'),
-        },
+        }),
       }),
       {
         format: 'spring-kafka',
@@ -224,7 +227,7 @@ describe('decodeDlqRecord: each format, on bytes', () => {
         originalTimestamp: 1_729_333_000_000,
         key: text('k'),
         value: text('{"bad":true}'),
-        headers: {__TypeId__: text('com.acme.Payment')},
+        headers: hs({__TypeId__: text('com.acme.Payment')}),
         errorType: 'org.springframework.kafka.listener.ListenerExecutionFailedException',
         errorMessage: 'Listener failed; amount < 0',
         retryCount: 4,
@@ -232,8 +235,8 @@ describe('decodeDlqRecord: each format, on bytes', () => {
     ],
     [
       'Spring without exception message (Spring omits it when null)',
-      dlqRecord({headers: {'kafka_dlt-original-topic': text('p'), 'kafka_dlt-exception-fqcn': text('java.lang.NullPointerException')}}),
-      {format: 'spring-kafka', originalTopic: 'p', key: null, value: null, headers: {}, errorType: 'java.lang.NullPointerException', retryCount: 0},
+      dlqRecord({headers: hs({'kafka_dlt-original-topic': text('p'), 'kafka_dlt-exception-fqcn': text('java.lang.NullPointerException')})}),
+      {format: 'spring-kafka', originalTopic: 'p', key: null, value: null, headers: hs({}), errorType: 'java.lang.NullPointerException', retryCount: 0},
     ],
   ])('%s', (_name, record, expected) => {
     expect(decodeDlqRecord(record)).toEqual({ok: true, failure: expected})
@@ -241,26 +244,46 @@ describe('decodeDlqRecord: each format, on bytes', () => {
 
   it('repeated metadata headers: the last value wins, as with Kafka lastHeader()', () => {
     const decoded = decodeDlqRecord(
-      dlqRecord({headers: {original_topic: [text('old'), text('orders')], error_type: [text('A'), text('B')]}}),
+      dlqRecord({headers: hs({original_topic: [text('old'), text('orders')], error_type: [text('A'), text('B')]})}),
     )
     expect(decoded).toMatchObject({ok: true, failure: {originalTopic: 'orders', errorType: 'B'}})
   })
 
   it('Spring headers win over seed-003 names on the same record, and both are stripped', () => {
     const decoded = decodeDlqRecord(
-      dlqRecord({headers: {...textHeaders({original_topic: 'app-header', error_type: 'X'}), 'kafka_dlt-original-topic': text('payments')}}),
+      dlqRecord({headers: hs({...textHeaders({original_topic: 'app-header', error_type: 'X'}), 'kafka_dlt-original-topic': text('payments')})}),
     )
-    expect(decoded).toMatchObject({ok: true, failure: {format: 'spring-kafka', originalTopic: 'payments', headers: {}}})
+    expect(decoded).toMatchObject({ok: true, failure: {format: 'spring-kafka', originalTopic: 'payments', headers: hs({})}})
   })
 
   it('headers win over an envelope-looking value', () => {
-    const decoded = decodeDlqRecord(dlqRecord({value: envelope({}), headers: textHeaders({original_topic: 'from-header'})}))
+    const decoded = decodeDlqRecord(dlqRecord({value: envelope({}), headers: hs(textHeaders({original_topic: 'from-header'}))}))
     expect(decoded).toMatchObject({ok: true, failure: {format: 'headers', originalTopic: 'from-header', value: envelope({})}})
   })
 
+  it('application headers are carried in order, interleaved repeats, null values and built-in names included', () => {
+    const app = [
+      {name: 'x', value: text('1')},
+      {name: 'constructor', value: text('c')},
+      {name: 'x', value: null},
+      {name: '__proto__', value: text('')},
+      {name: 'x', value: text('3')},
+    ]
+    const decoded = decodeDlqRecord(dlqRecord({headers: [app[0], ...hs(textHeaders(seed003Headers)), ...app.slice(1)]}))
+    expect(decoded).toMatchObject({ok: true, failure: {format: 'headers', originalTopic: 'orders', headers: app}})
+  })
+
+  it('a null metadata value is malformed, not absent', () => {
+    expect(decodeDlqRecord(dlqRecord({headers: hs({...textHeaders(seed003Headers), original_partition: null})}))).toEqual({
+      ok: false,
+      reason: 'header original_partition has a null value',
+    })
+    expect(decodeDlqRecord(dlqRecord({headers: hs({'kafka_dlt-original-topic': null})}))).toEqual({ok: false, reason: 'header kafka_dlt-original-topic has a null value'})
+  })
+
   it('previous replay provenance is carried (replay overwrites it)', () => {
-    const decoded = decodeDlqRecord(dlqRecord({headers: textHeaders({original_topic: 'o', 'kafkit-replay-time': 'x'})}))
-    expect(decoded).toMatchObject({ok: true, failure: {headers: {'kafkit-replay-time': text('x')}}})
+    const decoded = decodeDlqRecord(dlqRecord({headers: hs(textHeaders({original_topic: 'o', 'kafkit-replay-time': 'x'}))}))
+    expect(decoded).toMatchObject({ok: true, failure: {headers: hs({'kafkit-replay-time': text('x')})}})
   })
 })
 
@@ -284,37 +307,37 @@ describe('decodeDlqRecord: undecodable records say why', () => {
     ['envelope time is a boolean', dlqRecord({value: envelope({error_timestamp: true})}), 'field error_timestamp is not a time: true'],
     ['envelope bad base64', dlqRecord({value: envelope({original_value: {base64: '@@'}})}), 'field original_value: invalid base64'],
     ['envelope retry_count not an integer', dlqRecord({value: envelope({retry_count: 'x'})}), 'field retry_count is not a non-negative integer: "x"'],
-    ['seed 003 partition not a number', dlqRecord({headers: textHeaders({...seed003Headers, original_partition: 'three'})}), 'header original_partition is not a non-negative integer: "three"'],
-    ['seed 003 partition with spaces', dlqRecord({headers: textHeaders({...seed003Headers, original_partition: ' 3'})}), 'header original_partition is not a non-negative integer'],
-    ['seed 003 bad failed_at', dlqRecord({headers: textHeaders({...seed003Headers, failed_at: '19/10/2024'})}), 'header failed_at is not a time (ISO-8601 or epoch): "19/10/2024"'],
-    ['seed 003 empty original_topic', dlqRecord({headers: textHeaders({original_topic: ''})}), 'header original_topic is empty'],
-    ['seed 003 non-UTF-8 topic', dlqRecord({headers: {original_topic: bytes(0xff)}}), 'header original_topic is not UTF-8 text'],
-    ['seed 003 non-UTF-8 error_message', dlqRecord({headers: {original_topic: text('o'), error_message: bytes(0xc3)}}), 'header error_message is not UTF-8 text'],
-    ['bad retry_count header', dlqRecord({headers: textHeaders({original_topic: 'o', retry_count: 'many'})}), 'header retry_count is not a non-negative integer: "many"'],
-    ['Connect offset not decimal', dlqRecord({headers: textHeaders({'__connect.errors.topic': 't', '__connect.errors.offset': '0x10'})}), 'header __connect.errors.offset is not a non-negative integer: "0x10"'],
+    ['seed 003 partition not a number', dlqRecord({headers: hs(textHeaders({...seed003Headers, original_partition: 'three'}))}), 'header original_partition is not a non-negative integer: "three"'],
+    ['seed 003 partition with spaces', dlqRecord({headers: hs(textHeaders({...seed003Headers, original_partition: ' 3'}))}), 'header original_partition is not a non-negative integer'],
+    ['seed 003 bad failed_at', dlqRecord({headers: hs(textHeaders({...seed003Headers, failed_at: '19/10/2024'}))}), 'header failed_at is not a time (ISO-8601 or epoch): "19/10/2024"'],
+    ['seed 003 empty original_topic', dlqRecord({headers: hs(textHeaders({original_topic: ''}))}), 'header original_topic is empty'],
+    ['seed 003 non-UTF-8 topic', dlqRecord({headers: hs({original_topic: bytes(0xff)})}), 'header original_topic is not UTF-8 text'],
+    ['seed 003 non-UTF-8 error_message', dlqRecord({headers: hs({original_topic: text('o'), error_message: bytes(0xc3)})}), 'header error_message is not UTF-8 text'],
+    ['bad retry_count header', dlqRecord({headers: hs(textHeaders({original_topic: 'o', retry_count: 'many'}))}), 'header retry_count is not a non-negative integer: "many"'],
+    ['Connect offset not decimal', dlqRecord({headers: hs(textHeaders({'__connect.errors.topic': 't', '__connect.errors.offset': '0x10'}))}), 'header __connect.errors.offset is not a non-negative integer: "0x10"'],
     [
       'Spring partition written as text, not 4 bytes',
-      dlqRecord({headers: {'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-partition': text('3')}}),
+      dlqRecord({headers: hs({'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-partition': text('3')})}),
       'header kafka_dlt-original-partition should be a 4-byte big-endian integer, got 1 bytes',
     ],
     [
       'Spring offset of 4 bytes',
-      dlqRecord({headers: {'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-offset': int32be(5)}}),
+      dlqRecord({headers: hs({'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-offset': int32be(5)})}),
       'header kafka_dlt-original-offset should be a 8-byte big-endian integer, got 4 bytes',
     ],
     [
       'Spring negative partition',
-      dlqRecord({headers: {'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-partition': int32be(-1)}}),
+      dlqRecord({headers: hs({'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-partition': int32be(-1)})}),
       'header kafka_dlt-original-partition is not a valid partition: -1',
     ],
     [
       'Spring negative offset',
-      dlqRecord({headers: {'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-offset': int64be(-1n)}}),
+      dlqRecord({headers: hs({'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-offset': int64be(-1n)})}),
       'header kafka_dlt-original-offset is not a valid offset: -1',
     ],
     [
       'Spring original timestamp of 3 bytes',
-      dlqRecord({headers: {'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-timestamp': bytes(1, 2, 3)}}),
+      dlqRecord({headers: hs({'kafka_dlt-original-topic': text('p'), 'kafka_dlt-original-timestamp': bytes(1, 2, 3)})}),
       'header kafka_dlt-original-timestamp should be a 8-byte big-endian integer, got 3 bytes',
     ],
   ])('%s', (_name, record, reason) => {
@@ -364,8 +387,8 @@ describe('isDlqMetadataHeader', () => {
 
 describe('failureTime', () => {
   it('uses the recorded failure time, else the DLQ record timestamp', () => {
-    const withTime = dlqRecord({headers: textHeaders(seed003Headers)})
-    const withoutTime = dlqRecord({headers: textHeaders({original_topic: 'o'})})
+    const withTime = dlqRecord({headers: hs(textHeaders(seed003Headers))})
+    const withoutTime = dlqRecord({headers: hs(textHeaders({original_topic: 'o'}))})
     for (const [record, expected] of [[withTime, T_2024_10_19_103000_123], [withoutTime, Number(DLQ_TIMESTAMP)]] as const) {
       const decoded = decodeDlqRecord(record)
       if (!decoded.ok) throw new Error(decoded.reason)

@@ -3,23 +3,25 @@ import {createRequire} from 'node:module'
 
 import {describe, expect, it} from 'vitest'
 
-import {installKafkaJsFixes} from '../../../src/kafka/kafkajs-fixes.js'
+import type {RecordHeader} from '../../../src/core/console-format.js'
+import {installKafkaJsFixes, kafkaJsHeaders, recordHeaders} from '../../../src/kafka/kafkajs-fixes.js'
 
 const require = createRequire(import.meta.url)
-const path = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js')
+const kafkajsFile = (file: string) => require.resolve(`kafkajs/src/${file}`)
 
-/** kafkajs's own implementation, evaluated from its file (not through the require cache). */
-function original(): (args: object) => Record<number, unknown[]> {
+/** kafkajs's own implementation of a module, evaluated from its file (not through the require cache). */
+function original<T>(file: string): T {
+  const path = kafkajsFile(file)
   const module = {exports: undefined as unknown}
-  new Function('module', 'exports', 'require', readFileSync(path, 'utf8'))(module, module.exports, require)
-  return module.exports as (args: object) => Record<number, unknown[]>
+  new Function('module', 'exports', 'require', readFileSync(path, 'utf8'))(module, module.exports, createRequire(path))
+  return module.exports as T
 }
 
 describe('installKafkaJsFixes', () => {
   it('puts a linear groupMessagesPerPartition where kafkajs requires it, with the same results', () => {
     installKafkaJsFixes()
-    const fixed = require(path) as (args: object) => Record<number, unknown[]>
-    const kafkajs = original()
+    const fixed = require(kafkajsFile('producer/groupMessagesPerPartition.js')) as (args: object) => Record<number, unknown[]>
+    const kafkajs = original<(args: object) => Record<number, unknown[]>>('producer/groupMessagesPerPartition.js')
     expect(String(kafkajs)).toContain('[...current, message]')
     expect(String(fixed)).not.toContain('...current')
     const partitionMetadata = [{partitionId: 0}, {partitionId: 1}, {partitionId: 2}]
@@ -37,5 +39,121 @@ describe('installKafkaJsFixes', () => {
     expect(fixed({...args, partitionMetadata: []})).toEqual(kafkajs({...args, partitionMetadata: []}))
     // 50,000 messages: seconds with the quadratic original.
     expect(Object.values(fixed({...args, messages: Array.from({length: 50_000}, (_, i) => ({key: `k${i}`}))})).flat()).toHaveLength(50_000)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Record headers, against the wire format written out by hand (KIP-82 record v2):
+//   Record => Length:varint Attributes:int8 TimestampDelta:varlong OffsetDelta:varint
+//             Key:varint-bytes Value:varint-bytes Headers:varint-count [Name:varint-string Value:varint-bytes]
+// varints are zigzag; a null key, value or header value has length -1.
+
+function varint(n: number): number[] {
+  let z = n >= 0 ? n * 2 : -n * 2 - 1
+  const out: number[] = []
+  while (z >= 0x80) {
+    out.push((z & 0x7f) | 0x80)
+    z = Math.floor(z / 128)
+  }
+  out.push(z)
+  return out
+}
+const varBytes = (bytes: Buffer | null): number[] => (bytes === null ? varint(-1) : [...varint(bytes.length), ...bytes])
+
+/** The record body (what follows Length), as the protocol defines it. */
+function wireBody(key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): Buffer {
+  const body = [0, ...varint(0), ...varint(0), ...varBytes(key), ...varBytes(value), ...varint(headers.length)]
+  for (const h of headers) body.push(...varBytes(Buffer.from(h.name, 'utf8')), ...varBytes(h.value))
+  return Buffer.from(body)
+}
+const wireRecord = (key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): Buffer => {
+  const body = wireBody(key, value, headers)
+  return Buffer.concat([Buffer.from(varint(body.length)), body])
+}
+
+const t = (s: string) => Buffer.from(s, 'utf8')
+/** Interleaved repeats, a null value, an empty value, binary bytes, and names that are Object.prototype members. */
+const HEADERS: RecordHeader[] = [
+  {name: 'x', value: t('1')},
+  {name: 'y', value: t('2')},
+  {name: 'x', value: t('3')},
+  {name: 'n', value: null},
+  {name: 'e', value: t('')},
+  {name: 'bin', value: Buffer.from([0x00, 0xff, 0x80])},
+  {name: '__proto__', value: t('p')},
+  {name: 'constructor', value: t('c')},
+  {name: 'toString', value: null},
+  {name: 'hasOwnProperty', value: t('h')},
+  {name: 'valueOf', value: t('v')},
+  {name: 'é€', value: t('😀')},
+]
+
+type Encode = (args: object) => {buffer: Buffer}
+type DecodeRecord = (decoder: unknown, context: object) => Record<string, any>
+
+describe('kafkajs record headers (kafkajs #1789 and the object model)', () => {
+  installKafkaJsFixes()
+  const Decoder = require(kafkajsFile('protocol/decoder.js')) as new (buffer: Buffer) => unknown
+  const Record = require(kafkajsFile('protocol/recordBatch/record/v0/index.js')) as Encode
+  const decodeRecord = require(kafkajsFile('protocol/recordBatch/record/v0/decoder.js')) as DecodeRecord
+  const kafkajsRecord = original<Encode>('protocol/recordBatch/record/v0/index.js')
+  const kafkajsDecodeRecord = original<DecodeRecord>('protocol/recordBatch/record/v0/decoder.js')
+  const context = {firstOffset: '100', firstTimestamp: '1700000000000', magicByte: 2, timestampType: 0}
+
+  it("kafkajs's own modules lose order, collide with built-in names and cannot write null", () => {
+    const decoded = kafkajsDecodeRecord(new Decoder(wireBody(null, t('v'), HEADERS)), context)
+    expect(Object.keys(decoded.headers).slice(0, 2)).toEqual(['x', 'y'])
+    expect(decoded.headers.x).toEqual([t('1'), t('3')])
+    expect(decoded.headers.constructor).not.toEqual(t('c'))
+    expect(() => kafkajsRecord({key: null, value: t('v'), headers: {n: null}})).toThrow()
+  })
+
+  it('encodes a header list exactly as the wire format says: order, repeats, null, any name', () => {
+    expect(Record({key: t('k'), value: t('v'), headers: HEADERS}).buffer).toEqual(wireRecord(t('k'), t('v'), HEADERS))
+    expect(Record({key: null, value: null, headers: []}).buffer).toEqual(wireRecord(null, null, []))
+  })
+
+  it("encodes kafkajs's object form as kafkajs does, and a null value as null", () => {
+    const object = {a: t('1'), b: [t('2'), 'three'], c: 'text'}
+    expect(Record({key: null, value: t('v'), headers: object}).buffer).toEqual(kafkajsRecord({key: null, value: t('v'), headers: object}).buffer)
+    expect(Record({key: null, value: t('v')}).buffer).toEqual(kafkajsRecord({key: null, value: t('v')}).buffer)
+    const withNull = wireRecord(null, t('v'), [{name: 'a', value: t('1')}, {name: 'n', value: null}, {name: 'n', value: t('2')}])
+    expect(Record({key: null, value: t('v'), headers: {a: t('1'), n: [null, t('2')]}}).buffer).toEqual(withNull)
+  })
+
+  it('decodes the wire bytes to the exact list, every other field as kafkajs does', () => {
+    const body = wireBody(t('k'), t('v'), HEADERS)
+    const fixed = decodeRecord(new Decoder(body), context)
+    const kafkajs = kafkajsDecodeRecord(new Decoder(body), context)
+    expect(fixed.headerList).toEqual(HEADERS)
+    expect(recordHeaders(fixed as never)).toEqual(HEADERS)
+    const {headers: _fixedHeaders, headerList: _list, ...fields} = fixed
+    const {headers: _kafkajsHeaders, ...kafkajsFields} = kafkajs
+    expect(fields).toEqual(kafkajsFields)
+    // kafkajs's object is still there, without the collisions.
+    expect(Object.getPrototypeOf(fixed.headers)).toBe(Object.prototype)
+    expect(fixed.headers.x).toEqual([t('1'), t('3')])
+    expect(fixed.headers.n).toBeNull()
+    expect(Object.getOwnPropertyDescriptor(fixed.headers, '__proto__')?.value).toEqual(t('p'))
+    expect(fixed.headers.constructor).toEqual(t('c'))
+    expect(fixed.headers.toString).toBeNull()
+    const plain = wireBody(null, t('v'), [{name: 'a', value: t('1')}, {name: 'b', value: t('2')}, {name: 'a', value: t('3')}])
+    expect(decodeRecord(new Decoder(plain), context).headers).toEqual(kafkajsDecodeRecord(new Decoder(plain), context).headers)
+  })
+
+  it('is what kafkajs uses: a produce request carries the list, a fetched batch decodes to it', async () => {
+    const produceRequest = require(kafkajsFile('protocol/requests/produce/v3/request.js')) as (args: object) => {encode(): Promise<{buffer: Buffer}>}
+    const request = produceRequest({
+      acks: -1,
+      timeout: 1000,
+      topicData: [{topic: 't', partitions: [{partition: 0, firstSequence: 0, messages: [{key: t('k'), value: t('v'), timestamp: '1000', headers: kafkaJsHeaders(HEADERS)}]}]}],
+    })
+    expect((await request.encode()).buffer.includes(wireRecord(t('k'), t('v'), HEADERS))).toBe(true)
+
+    const {RecordBatch} = require(kafkajsFile('protocol/recordBatch/v0/index.js')) as {RecordBatch: (args: object) => Promise<{buffer: Buffer}>}
+    const decodeBatch = require(kafkajsFile('protocol/recordBatch/v0/decoder.js')) as (decoder: unknown) => Promise<{records: Array<Record<string, any>>}>
+    const batch = await RecordBatch({records: [Record({key: t('k'), value: t('v'), headers: HEADERS})]})
+    const {records} = await decodeBatch(new Decoder(batch.buffer))
+    expect(records.map(recordHeaders)).toEqual([HEADERS])
   })
 })
