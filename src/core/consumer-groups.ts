@@ -171,6 +171,7 @@ function invalidValue(flag: string, value: string, expected: string): KafkitErro
  */
 export function resetTimestamp(strategy: OffsetResetStrategy | ResetStrategyChoice, now: number): number | undefined {
   if (strategy.kind === 'datetime') return strategy.timestamp
-  if (strategy.kind === 'duration') return now - strategy.ms
+  // Before 1970 is "every message" (a negative timestamp means something else to ListOffsets).
+  if (strategy.kind === 'duration') return Math.max(0, now - strategy.ms)
   return undefined
 }

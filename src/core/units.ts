@@ -125,7 +125,9 @@ export function nonexistentTime(text: string): string | undefined {
  * A point in time: ISO-8601 with a zone (`2026-11-01T10:00:00Z`, `...+02:00`), epoch millis, or
  * a duration before `now` (`1h`, `PT1H` → now - 1h). A zone-less ISO string is rejected because
  * it silently means different instants on different machines; so is a date or time that does not
- * exist (see nonexistentTime), and anything before 1970 or beyond what a Date holds.
+ * exist (see nonexistentTime), and anything beyond what a Date holds. A time before 1970 is 1970:
+ * every caller asks for what is at or after it, and ListOffsets reads negative times as -1 latest,
+ * -2 earliest.
  */
 export function parseTimestamp(text: string, now: number = Date.now()): number | undefined {
   const s = text.trim()
@@ -136,5 +138,5 @@ export function parseTimestamp(text: string, now: number = Date.now()): number |
     const d = parseDuration(s)
     t = d === undefined ? undefined : now - d
   }
-  return t !== undefined && t >= 0 && t <= MAX_EPOCH_MS ? t : undefined
+  return t === undefined || Number.isNaN(t) || t > MAX_EPOCH_MS ? undefined : Math.max(0, t)
 }

@@ -64,6 +64,11 @@ describe('durations a timer cannot hold', () => {
     expect(res.stderr).not.toMatch(/TimeoutOverflowWarning/)
   })
 
+  it('dlq replay --rate slower than one record per 24d is refused (the pause would be a 1 ms timer)', async () => {
+    const res = await kafkit(['dlq', 'replay', 'edge.dlq', '--rate', '0.0000001', '--dry-run'])
+    expectOneLine(res, 'kafkit: --rate: "0.0000001" is not a rate kafkit can pace: at least one record per 24d')
+  })
+
   it('a bad --reassignment-timeout names that flag, not --timeout', async () => {
     const res = await kafkit(['topics', 'apply', '-f', 'topics.yaml', '--reassignment-timeout', 'soon'])
     expectOneLine(res, /^kafkit: --reassignment-timeout: "soon" is not a duration/)
@@ -92,6 +97,17 @@ describe('dates that do not exist are refused, not shifted', () => {
     const topic = await createTopic('edge.reset', 2)
     const res = await kafkit(['groups', 'reset-offsets', uniqueName('edge.group'), '--topic', topic, '--to-datetime', '2026-02-30T00:00:00Z'])
     expectOneLine(res, /^kafkit: --to-datetime: "2026-02-30T00:00:00Z" is not valid — .*does not exist/)
+  })
+
+  it('a time before 1970 means every message (a negative time is "latest" to ListOffsets)', async () => {
+    const topic = await createTopic('edge.epoch', 2)
+    // Was "The version of API is not supported": now - 100000w went to the broker as a negative time.
+    const reset = await kafkit(['groups', 'reset-offsets', uniqueName('edge.group'), '--topic', topic, '--by-duration', '100000w', '-o', 'json'])
+    expect(reset.code, reset.stderr).toBe(0)
+    expect(JSON.parse(reset.stdout).plan.rows.map((r: {new: number}) => r.new)).toEqual([0])
+    const consumed = await kafkit(['consume', topic, '--from-time', '1969-07-20T20:17:00Z', '-e'])
+    expect(consumed.code, consumed.stderr).toBe(0)
+    expect(consumed.stdout).toBe('m0\nm1\n')
   })
 
   it('dlq replay --since / --until', async () => {
