@@ -42,6 +42,18 @@ export interface LiveClusterState {
   topics: LiveTopic[]
 }
 
+/**
+ * Brokers that hold replicas but are not among the live brokers: down (or fenced). Metadata
+ * lists only live brokers, so a registered broker that is down is seen only through the
+ * replica lists that name it. Sorted.
+ */
+export function downBrokers(live: Pick<LiveClusterState, 'brokers' | 'topics'>): number[] {
+  const up = new Set(live.brokers.map((b) => b.nodeId))
+  const down = new Set<number>()
+  for (const topic of live.topics) for (const p of topic.partitions) for (const id of p.replicas) if (!up.has(id)) down.add(id)
+  return [...down].sort((a, b) => a - b)
+}
+
 /** Kafka's own (`__consumer_offsets`, `__transaction_state`) and by convention any `_`-prefixed name. */
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('_')

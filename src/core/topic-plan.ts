@@ -7,11 +7,13 @@
  * - configs compare on effective values: a declared value the broker already applies, whatever
  *   its source, is not a change; a live topic override the file does not declare is removed
  *   (unless kafkit does not know the config, see isForeignConfig);
- * - partitions only grow; a replication factor above the broker count is an error;
+ * - partitions only grow; a replication factor that must be placed needs that many brokers (a
+ *   new topic counts the ones that are down, a replication change only the ones that are up);
+ *   a topic that already has its replication factor needs nothing, even with brokers down;
  * - live topics not declared are "unmanaged" and left alone, unless pruning, and then only under
  *   managed.prefixes; internal topics and names starting with '_' are never touched.
  */
-import {isProtectedTopic, liveReplicationFactor, type ConfigSource, type LiveBroker, type LiveClusterState, type LiveTopic} from './cluster-state.js'
+import {downBrokers, isProtectedTopic, liveReplicationFactor, type ConfigSource, type LiveBroker, type LiveClusterState, type LiveTopic} from './cluster-state.js'
 import type {Problem} from './problem.js'
 import {comparableConfigValue, REMOVED_TOPIC_CONFIGS, topicConfigDef} from './topic-configs.js'
 import type {DesiredTopic, NormalisedSpec} from './topics-spec.js'
@@ -120,21 +122,19 @@ export function planTopicChanges(desired: NormalisedSpec, live: LiveClusterState
 
   const liveByName = new Map(live.topics.map((topic) => [topic.name, topic]))
   const placement = new ReplicaPlacement(live)
+  const down = downBrokers(live)
+  const brokers = {registered: live.brokers.length + down.length, down}
   const declared = [...desired.topics].sort((a, b) => compareNames(a.name, b.name))
 
   for (const topic of declared) {
     const errorsBefore = plan.errors.length
     const topicFail = (message: string) => fail(topic.location, `topic "${topic.name}": ${message}`, topic.name)
     const liveTopic = liveByName.get(topic.name)
-    const brokerCount = live.brokers.length
-    const replicationPossible = topic.replicationFactor <= brokerCount
-    if (!replicationPossible) {
-      topicFail(`replicationFactor ${topic.replicationFactor} is more than the ${brokerCount} broker${brokerCount === 1 ? '' : 's'} in the cluster (each replica needs its own broker)`)
-    }
     if (liveTopic === undefined) {
-      if (replicationPossible) {
-        plan.changes.push({kind: 'create', topic: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, configs: {...topic.config}})
-      }
+      // Kafka places a new topic's replicas itself, on fenced (down) brokers too when it must.
+      const problem = replicationProblem(topic.replicationFactor, brokers.registered, brokers.down)
+      if (problem) topicFail(problem)
+      else plan.changes.push({kind: 'create', topic: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor, configs: {...topic.config}})
       continue
     }
     if (isProtectedTopic(liveTopic)) {
@@ -143,7 +143,13 @@ export function planTopicChanges(desired: NormalisedSpec, live: LiveClusterState
     }
 
     const changes: TopicChange[] = []
-    const replication = replicationPossible ? planReplication(topic, liveTopic, placement) : undefined
+    // Only a replica count that changes needs brokers: a topic that already has its replication
+    // factor is never an error, whatever brokers are down (a rolling restart must not block apply).
+    // kafkit places new replicas itself, on brokers that are up.
+    const needsReplication = liveTopic.partitions.some((p) => p.replicas.length !== topic.replicationFactor)
+    const replicationError = needsReplication ? replicationProblem(topic.replicationFactor, live.brokers.length, brokers.down) : undefined
+    if (replicationError) topicFail(replicationError)
+    const replication = needsReplication && !replicationError ? planReplication(topic, liveTopic, placement) : undefined
     const livePartitions = liveTopic.partitions.length
     if (topic.partitions < livePartitions) {
       topicFail(
@@ -179,6 +185,20 @@ export function planTopicChanges(desired: NormalisedSpec, live: LiveClusterState
 
   plan.changes.sort((a, b) => compareNames(a.topic, b.topic) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
   return plan
+}
+
+/**
+ * Why `replicationFactor` replicas cannot be placed on `available` brokers, or undefined.
+ * Names the brokers that are down: waiting for them is the fix, not editing the file.
+ */
+function replicationProblem(replicationFactor: number, available: number, down: readonly number[]): string | undefined {
+  if (replicationFactor <= available) return undefined
+  const s = (n: number) => (n === 1 ? '' : 's')
+  if (down.length === 0) return `replicationFactor ${replicationFactor} is more than the ${available} broker${s(available)} in the cluster (each replica needs its own broker)`
+  return (
+    `replicationFactor ${replicationFactor} is more than the ${available} broker${s(available)} it can use now (each replica needs its own broker): ` +
+    `broker${s(down.length)} ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down; apply again when ${down.length === 1 ? 'it is' : 'they are'} back`
+  )
 }
 
 /** Byte order, not locale order, so the plan is the same on every machine. */

@@ -20,6 +20,12 @@
  *  - record encoder: `headers` may also be such a list, written in order; the object form kafkajs's
  *    own callers use still works, and in both a null value is written as null (length -1).
  * kafkit reads and writes headers only through recordHeaders() and kafkaJsHeaders() below.
+ *
+ * Metadata. kafkajs's Metadata response parser throws on the first partition error anywhere in
+ * the response. An offline partition (leader -1) comes back as LEADER_NOT_AVAILABLE, so one dead
+ * RF-1 topic made every metadata read fail: listing topics, describing healthy ones, producing to
+ * them, cluster health. The replacement keeps such partitions, with their error code and leader
+ * -1, as the Java client does; topic-level errors and other partition errors still throw.
  */
 import Module, {createRequire} from 'node:module'
 
@@ -180,6 +186,33 @@ export function kafkaJsHeaders(headers: readonly RecordHeader[]): IHeaders {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Metadata
+
+/** Partition errors that describe the partition (no leader, a replica down), not a failed request. */
+export const PARTITION_STATE_ERRORS: ReadonlySet<number> = new Set([
+  5, // LEADER_NOT_AVAILABLE: offline, or a leader not elected yet
+  9, // REPLICA_NOT_AVAILABLE: a replica is down; leader and ISR are still valid
+  72, // LISTENER_NOT_FOUND: the leader has no listener of this name (down or misconfigured)
+])
+
+interface MetadataResponse {
+  topicMetadata: {topicErrorCode: number; partitionMetadata: {partitionErrorCode: number}[]}[]
+}
+
+/** kafkajs's metadata v0 parse (shared by v1..v6), keeping partitions in PARTITION_STATE_ERRORS. */
+export function metadataParse(createErrorFromCode: (code: number) => Error) {
+  return async <T extends MetadataResponse>(data: T): Promise<T> => {
+    const topicError = data.topicMetadata.find((topic) => topic.topicErrorCode !== 0)
+    if (topicError) throw createErrorFromCode(topicError.topicErrorCode)
+    for (const topic of data.topicMetadata) {
+      const failed = topic.partitionMetadata.find((p) => p.partitionErrorCode !== 0 && !PARTITION_STATE_ERRORS.has(p.partitionErrorCode))
+      if (failed) throw createErrorFromCode(failed.partitionErrorCode)
+    }
+    return data
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 let installed = false
 
@@ -202,6 +235,14 @@ export function installKafkaJsFixes(): void {
     // Written for kafkajs 2.2.4 (pinned in package.json): only that version gets the replacements.
     if ((require('kafkajs/package.json') as {version: string}).version !== '2.2.4') return
     replaceModule('producer/groupMessagesPerPartition.js', groupMessagesPerPartition)
+    // Metadata v1..v6 take v0's parse when they load: replace v0 before any of them loads.
+    if (!require.cache[require.resolve('kafkajs/src/protocol/requests/metadata/v1/response.js')]) {
+      const metadataV0 = require.resolve('kafkajs/src/protocol/requests/metadata/v0/response.js')
+      const {decode} = require(metadataV0) as {decode: unknown}
+      const {createErrorFromCode} = require('kafkajs/src/protocol/error.js') as {createErrorFromCode: (code: number) => Error}
+      delete require.cache[metadataV0]
+      replaceModule('protocol/requests/metadata/v0/response.js', {decode, parse: metadataParse(createErrorFromCode)})
+    }
     const Encoder = require('kafkajs/src/protocol/encoder.js') as KafkaJsEncoderClass
     const Long = require('kafkajs/src/utils/long.js') as KafkaJsLong
     const {LOG_APPEND_TIME} = require('kafkajs/src/protocol/timestampTypes.js') as {LOG_APPEND_TIME: number}

@@ -250,6 +250,25 @@ describe('plan: replication factor', () => {
     expect(errors(p)).toEqual(['topic "a.b.c": replicationFactor 3 is more than the 2 brokers in the cluster (each replica needs its own broker)'])
   })
 
+  it('a broker down blocks nothing that already has its replication factor (a rolling restart)', () => {
+    // broker 3 is down: metadata lists brokers 1 and 2, replica lists still name 3
+    const state = cluster([live('a.b.c', [[1, 2, 3], [2, 3, 1]], {'retention.ms': ['1000', 'topic']})], brokers(2))
+    const p = plan(spec([topic('a.b.c', {partitions: 3, replicationFactor: 3, config: {'retention.ms': '2000'}})]), state)
+    expect(p.errors).toEqual([])
+    expect(p.changes.map((c) => c.kind)).toEqual(['addPartitions', 'config'])
+    // a new topic: Kafka places it on the three registered brokers (one of them fenced)
+    expect(plan(spec([topic('x.y.z', {replicationFactor: 3})]), state).changes.map((c) => c.kind)).toEqual(['create'])
+    // four replicas cannot exist on three brokers, and the message says which one is down
+    expect(errors(plan(spec([topic('x.y.z', {replicationFactor: 4})]), state))).toEqual([
+      'topic "x.y.z": replicationFactor 4 is more than the 3 brokers it can use now (each replica needs its own broker): broker 3 is down; apply again when it is back',
+    ])
+    // kafkit places new replicas of an RF change itself, only on brokers that are up
+    const rf1 = cluster([live('a.b.c', [[1]]), live('d.e.f', [[3]])], brokers(2))
+    expect(errors(plan(spec([topic('a.b.c', {replicationFactor: 3}), topic('d.e.f', {replicationFactor: 1})]), rf1))).toEqual([
+      'topic "a.b.c": replicationFactor 3 is more than the 2 brokers it can use now (each replica needs its own broker): broker 3 is down; apply again when it is back',
+    ])
+  })
+
   it('refuses a replication factor below a min.insync.replicas inherited from the brokers', () => {
     const p = plan(spec([topic('a.b.c', {replicationFactor: 1})]), cluster([live('a.b.c', [[1, 2, 3]], {'min.insync.replicas': ['2', 'static-broker']})]))
     expect(errors(p)).toEqual([
