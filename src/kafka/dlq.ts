@@ -213,6 +213,25 @@ function fencedOr(error: unknown, groupId: string): unknown {
 }
 
 /**
+ * AddOffsetsToTxn, the first request of a transaction that replays nothing (every record of the
+ * chunk filtered), answers CONCURRENT_TRANSACTIONS while the coordinator is still completing the
+ * previous commit (writing its markers) — and kafkajs retries it only for InitProducerId and
+ * AddPartitionsToTxn, not here. The broker changed nothing: the transaction is still open, empty
+ * or with only this run's records, so the same sendOffsets is sent again after a backoff, as the
+ * Java client does, until the deadline. Only this error is retried; the commit itself never is.
+ */
+async function sendOffsetsRetrying(send: () => Promise<void>, giveUpAt: number): Promise<void> {
+  for (let backoffMs = 20; ; backoffMs = Math.min(backoffMs * 2, 500)) {
+    try {
+      return await send()
+    } catch (error) {
+      if ((error as {type?: string})?.type !== 'CONCURRENT_TRANSACTIONS' || Date.now() + backoffMs >= giveUpAt) throw error
+      await new Promise((resolve) => setTimeout(resolve, backoffMs))
+    }
+  }
+}
+
+/**
  * A transaction that failed once it had begun (e.g. its coordinator died during the commit) is
  * never retried here: the producer is left mid-transaction, and whether the commit landed is
  * known only to the next coordinator. Its records and its progress land together or not at all,
@@ -254,6 +273,8 @@ export async function openReplayWriter(
   })
   return {
     async commit(messages, offsets) {
+      // A little before run()'s own deadline, so a retry that cannot finish reports its cause.
+      const giveUpAt = Date.now() + conn.timeoutMs - 1000
       await conn.run('commit a replay transaction', async () => {
         const txn = await producer.transaction()
         try {
@@ -264,10 +285,8 @@ export async function openReplayWriter(
             byTopic.set(m.topic, list)
           }
           if (byTopic.size > 0) await txn.sendBatch({acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({topic, messages: list}))})
-          await txn.sendOffsets({
-            consumerGroupId: groupId,
-            topics: [{topic: dlqTopic, partitions: offsets.map((o) => ({partition: o.partition, offset: String(o.offset)}))}],
-          })
+          const topics = [{topic: dlqTopic, partitions: offsets.map((o) => ({partition: o.partition, offset: String(o.offset)}))}]
+          await sendOffsetsRetrying(() => txn.sendOffsets({consumerGroupId: groupId, topics}), giveUpAt)
           if (PAUSE_IN_TRANSACTION_MS > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_IN_TRANSACTION_MS))
           await txn.commit()
         } catch (error) {

@@ -7,7 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {describe, expect, inject, it} from 'vitest'
 
-import {createTopic, filledDlq, produceRecords, readCommitted, replaySources, seed003, waitForReplayProgress, type DlqTestRecord} from '../dlq-helpers.js'
+import {committedTotal, createTopic, filledDlq, produceRecords, readCommitted, replaySources, seed003, waitForReplayProgress, type DlqTestRecord} from '../dlq-helpers.js'
 import {kafkaTool, kafkit, kafkitJson, startKafkit, uniqueName} from '../helpers.js'
 
 const int32 = (n: number) => {
@@ -166,6 +166,27 @@ describe('dlq replay: filters, --max, --rate, parking', () => {
     )
   }
   const sourceOffsets = (topic: string) => readCommitted(topic).map((r) => Number(r.headers['kafkit-replay-source-offset'])).sort((a, b) => a - b)
+
+  it('a filtered replay of 12 partitions x 3 finishes in one run, exactly once (CONCURRENT_TRANSACTIONS is retried)', async () => {
+    // Every other partition holds only TimeoutErrors: its transaction carries just the progress,
+    // and its AddOffsetsToTxn follows the previous commit while the broker may still be completing
+    // it. A race, so three DLQs in a row: before the fix, at least one run failed nearly always.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const {dlq, original} = await filledDlq(
+        'dlq.concurrent',
+        (original) => Array.from({length: 36}, (_, i) => ({...seed003(original, i, {error_type: Math.floor(i / 3) % 2 === 0 ? 'ValueError' : 'TimeoutError'}), partition: Math.floor(i / 3)})),
+        {dlqPartitions: 12, originalPartitions: 12},
+      )
+      const group = uniqueName('g')
+      const run = await kafkit(['dlq', 'replay', dlq, '--error-type', 'ValueError', '--group', group, '--yes', '-o', 'json'])
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(JSON.parse(run.stdout)).toMatchObject({pending: 36, read: 36, replayed: 18, filtered: 18})
+      const keys = readCommitted(original).map((r) => r.key)
+      expect(keys.sort()).toEqual(Array.from({length: 36}, (_, i) => `key-${i}`).filter((_, i) => Math.floor(i / 3) % 2 === 0).sort())
+      expect(await committedTotal(group, dlq)).toBe(36)
+    }
+  })
 
   it('--error-type, --where, --since/--until select records; the rest count as filtered', async () => {
     const {dlq, original} = await sixRecords()
