@@ -14,8 +14,8 @@ export default class Consume extends KafkaCommand<typeof Consume> {
   static summary = 'Print messages of a topic: a kcat-style --format template or -o json (one object per line)'
   static description = `Starts at the end of each partition (new messages only) unless --from-beginning, --offset or --from-time; with --group and none of those, where the group committed.
 Without --group it uses an ephemeral consumer group that never commits and is deleted on exit.
---format directives: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value, %h headers (name=value,...), %K/%S key/value size (-1 for null), %% a percent sign; escapes \\n \\t \\r \\\\ \\xHH. The default is '%v\\n'.
--o json prints one object per line: topic, partition, offset, timestamp, key, value, headers. Bytes that are valid UTF-8 are strings, other bytes {"base64": "..."}, null stays null.
+--format directives: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value, %h headers (name=value,... in order; a null value is the bare name), %K/%S key/value size (-1 for null), %% a percent sign; escapes \\n \\t \\r \\\\ \\xHH. The default is '%v\\n'.
+-o json prints one object per line: topic, partition, offset, timestamp, key, value, headers (["name", value, ...] in order, as kcat -J). Bytes that are valid UTF-8 are strings, other bytes {"base64": "..."}, null stays null.
 Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end with -e, on Ctrl-C, or when the reader of stdout goes away (| head: exit 0).`
   static examples = [
     '$ kafkit consume orders --from-beginning -e',

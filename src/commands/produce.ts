@@ -16,7 +16,7 @@ export default class Produce extends KafkaCommand<typeof Produce> {
   static summary = 'Send messages to a topic: one per line from stdin or --file (acks=all, idempotent)'
   static description = `Each input line is one message (raw bytes, the newline removed; blank lines are skipped).
 With --key-separator the line is split at its first separator into key and value.
-With --format json each line is an object {"key", "value", "headers", "partition", "timestamp"}; values are strings, JSON values, {"base64": "..."} or null (see README).
+With --format json each line is an object {"key", "value", "headers", "partition", "timestamp"}; headers ["name", value, ...] in order (or {"name": value}); values are strings, JSON values, {"base64": "..."} or null (see README).
 Messages are batched and sent with acks=all by an idempotent producer; everything read is flushed before exit, also on Ctrl-C / SIGTERM.
 A summary (sent, failed) goes to stderr. Exit 1 if any message was not acknowledged or a line is invalid (the error names the line; lines before it are sent and counted), 130/143 after Ctrl-C/SIGTERM.`
   static examples = [
