@@ -79,9 +79,10 @@ interface KafkaJsLong {
 /** Header values kafkajs's callers may pass: bytes, text, or (now) null. */
 type HeaderValue = Buffer | string | null
 
-/** Defines an own property even for names like `__proto__`, which plain assignment would not. */
+/** Sets an own property, also for `__proto__`, whose inherited setter plain assignment would call. */
 function defineHeader(object: Record<string, unknown>, name: string, value: unknown): void {
-  Object.defineProperty(object, name, {value, enumerable: true, writable: true, configurable: true})
+  if (name === '__proto__') Object.defineProperty(object, name, {value, enumerable: true, writable: true, configurable: true})
+  else object[name] = value
 }
 
 /** kafkajs's object form of a header list: one value, or an array when the name repeats. */
