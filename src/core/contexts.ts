@@ -35,6 +35,12 @@ export interface ConnectionSettings {
 export const DEFAULT_BOOTSTRAP = 'localhost:9092'
 const SASL_MECHANISMS: SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512']
 
+/** host:port with a port a socket can use (1-65535; a larger one reached Node's socket as a RangeError). */
+function isHostPort(broker: unknown): boolean {
+  const m = typeof broker === 'string' ? /^[^:\s]+:(\d{1,5})$/.exec(broker) : null
+  return m !== null && Number(m[1]) >= 1 && Number(m[1]) <= 65_535
+}
+
 export function splitBrokers(list: string): string[] {
   return list
     .split(',')
@@ -81,8 +87,8 @@ function parseContext(value: unknown, file: string, where: string): ContextSpec 
   const allowed = new Set(['brokers', 'clientId', 'tls', 'sasl'])
   for (const key of Object.keys(value)) if (!allowed.has(key)) fail(file, `${where}.${key}`, 'unknown key (expected brokers, clientId, tls, sasl)')
   const brokers = typeof value.brokers === 'string' ? splitBrokers(value.brokers) : value.brokers
-  if (!Array.isArray(brokers) || brokers.length === 0 || !brokers.every((b) => typeof b === 'string' && /^[^:\s]+:\d+$/.test(b))) {
-    fail(file, `${where}.brokers`, 'expected a list of host:port')
+  if (!Array.isArray(brokers) || brokers.length === 0 || !brokers.every(isHostPort)) {
+    fail(file, `${where}.brokers`, 'expected a list of host:port (port 1-65535)')
   }
   const spec: ContextSpec = {brokers: brokers as string[]}
   if (value.clientId !== undefined) {
@@ -165,9 +171,9 @@ export function resolveConnection(input: {
 
 function checkBrokers(list: string, source: string): string[] {
   const brokers = splitBrokers(list)
-  const bad = brokers.find((b) => !/^[^:\s]+:\d{1,5}$/.test(b))
+  const bad = brokers.find((b) => !isHostPort(b))
   if (brokers.length === 0 || bad !== undefined) {
-    throw new KafkitError(`${source}: "${bad ?? list}" is not host:port`, {hint: 'e.g. --bootstrap-server 127.0.0.1:9092'})
+    throw new KafkitError(`${source}: "${bad ?? list}" is not host:port (port 1-65535)`, {hint: 'e.g. --bootstrap-server 127.0.0.1:9092'})
   }
   return brokers
 }

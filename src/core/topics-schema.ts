@@ -46,8 +46,9 @@ const configMap: JsonSchema = {
   additionalProperties: false,
 }
 
-const partitions = {type: 'integer', minimum: 1, description: 'Number of partitions (can only grow).'}
-const replicationFactor = {type: 'integer', minimum: 1, description: 'Copies of each partition (3 in production).'}
+// Kafka's CreateTopics fields: partitions INT32, replication factor INT16.
+const partitions = {type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'Number of partitions (can only grow).'}
+const replicationFactor = {type: 'integer', minimum: 1, maximum: 32_767, description: 'Copies of each partition (3 in production).'}
 
 const defaults: JsonSchema = {
   description: 'Applied to every topic unless the topic sets its own value.',

@@ -258,6 +258,9 @@ function reportSchemaError(reader: DocumentReader, data: unknown, error: ErrorOb
     case 'minimum':
       reader.report('error', path, say(`must be at least ${params.limit} (got ${error.data})`))
       return
+    case 'maximum':
+      reader.report('error', path, say(`must be at most ${params.limit} (got ${error.data})`))
+      return
     case 'const':
       reader.report('error', path, say(`must be ${JSON.stringify(params.allowedValue)}`))
       return

@@ -61,17 +61,22 @@ describe('fuzz: bad input through bin/run.js', () => {
     const commands = [
       ['topics', 'list'], ['topics', 'describe', 'x.y.z'], ['topics', 'create', 'x.y.z'], ['topics', 'delete', 'x.y.z'],
       ['topics', 'plan'], ['topics', 'apply'], ['topics', 'lint'], ['topics', 'export'], ['cluster', 'info'], ['cluster', 'health'],
-      ['context', 'use'], ['local', 'status'],
+      ['context', 'use'], ['local', 'status'], ['consume'], ['consume', 'x.y.z'], ['produce'], ['groups', 'reset-offsets', 'g'],
+      ['dlq', 'replay', 'x.y.z'],
     ]
     const flags = ['-p', '--partitions', '-r', '--replication-factor', '-c', '--config', '-o', '--output', '--timeout', '-f', '--env', '--prune',
-      '--yes', '--detailed-exitcode', '--bogus', '-z', '--json', '--prefix', '--if-not-exists', '--context', '--state-dir']
+      '--yes', '--detailed-exitcode', '--bogus', '-z', '--json', '--prefix', '--if-not-exists', '--context', '--state-dir',
+      '--from-time', '--offset', '-n', '-e', '--to-datetime', '--by-duration', '--topic', '--since', '--until', '--rate', '--dry-run']
     const values = ['1', '0', '-3', 'many', 'json', 'xml', 'markdown', '10s', 'soon', 'k=v', 'retention.ms=7d', 'retension.ms=1', '=', '',
-      '/nonexistent.yaml', 'topics.yaml', 'prod', '--', 'x.y.z', '127.0.0.1:1', '9'.repeat(30)]
+      '/nonexistent.yaml', 'topics.yaml', 'prod', '--', 'x.y.z', '127.0.0.1:1', '9'.repeat(30), '30d', '100000w', '2147483648', '65537',
+      '2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '0.0000001']
     const results = await inPool(ARGV_CASES, 4, async (i) => {
       const argv = randomArgv(20_000 + i, commands, flags, values)
       // Never a real cluster: a fuzz case must not be able to delete or create anything.
       const res = await kafkit([...argv, '-b', '127.0.0.1:1', '--timeout', '2s'], {
         env: {KAFKIT_CACHE_DIR: join(tmpdir(), 'kafkit-fuzz-cache')},
+        // Piped data must never become an argument (oclif read a missing one from stdin).
+        input: 'x.y.z\n',
         timeoutMs: 30_000,
       })
       expectCleanFailure(res, `argv ${JSON.stringify(argv)}`)

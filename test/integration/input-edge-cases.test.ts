@@ -3,7 +3,7 @@
  * a misleading message, silently did something else, or dumped piped data into the error.
  */
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -155,6 +155,36 @@ describe('topics create says what is wrong', () => {
     expectOneLine(res, 'kafkit: missing required flag --partitions (-p)')
     const both = await kafkit(['topics', 'create', uniqueName('edge.flag')])
     expectOneLine(both, 'kafkit: missing required flags --partitions (-p), --replication-factor (-r)')
+  })
+})
+
+describe('topics.yaml with numbers Kafka cannot hold', () => {
+  it('lint and plan name each field and its limit (lint said "1 topics OK")', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kafkit-huge-')), 'topics.yaml')
+    writeFileSync(file, 'version: 1\ntopics:\n  - name: edge.huge.one\n    partitions: 2147483648\n    replicationFactor: 40000\n')
+    const expected = [
+      `${file}:4:17: topic "edge.huge.one": partitions must be at most 2147483647 (got 2147483648)`,
+      `${file}:5:24: topic "edge.huge.one": replicationFactor must be at most 32767 (got 40000)`,
+    ]
+    const lint = await kafkit(['topics', 'lint', '-f', file])
+    expect(lint.code).toBe(1)
+    expect(lint.stdout.split('\n').filter(Boolean)).toEqual([...expected, `${file}: invalid; 2 errors, 0 warnings`])
+    const plan = await kafkit(['topics', 'plan', '-f', file])
+    expect(plan.code).toBe(1)
+    expect(plan.stderr.split('\n').filter(Boolean)).toEqual([...expected, `kafkit: ${file}: 2 errors, nothing was planned`])
+  })
+})
+
+describe('a broker port no socket can use', () => {
+  it('is one line naming where it came from (was Node\'s "Port should be >= 0 and < 65536")', async () => {
+    const flag = await kafkit(['topics', 'list', '-b', '127.0.0.1:99999'])
+    expectOneLine(flag, 'kafkit: --bootstrap-server: "127.0.0.1:99999" is not host:port (port 1-65535) — e.g. --bootstrap-server 127.0.0.1:9092')
+    const env = await kafkit(['topics', 'list'], {env: {KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:0'}})
+    expectOneLine(env, /^kafkit: KAFKA_BOOTSTRAP_SERVERS: "127\.0\.0\.1:0" is not host:port \(port 1-65535\)/)
+    const config = join(mkdtempSync(join(tmpdir(), 'kafkit-port-')), 'config.yaml')
+    writeFileSync(config, 'currentContext: a\ncontexts:\n  a: {brokers: [kafka-1:70000]}\n')
+    const context = await kafkit(['topics', 'list'], {env: {KAFKIT_CONFIG: config, KAFKA_BOOTSTRAP_SERVERS: undefined}})
+    expectOneLine(context, `kafkit: ${config}: contexts.a.brokers: expected a list of host:port (port 1-65535)`)
   })
 })
 
