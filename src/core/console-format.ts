@@ -425,9 +425,11 @@ function parseJsonHeaders(json: unknown, line: string, start: () => number): {ok
     return {ok: true, headers}
   }
   if (typeof json !== 'object') return {ok: false, error: `field "headers" must be ["name", value, ...] or an object of name → value, got ${describeJson(json)}`}
-  let memberSpans: Map<string, TextSpan> | undefined
-  const memberSpan = (name: string): TextSpan => (memberSpans ??= jsonObjectMemberSpans(line, start())).get(name)!
-  for (const [name, headerValue] of Object.entries(json as Record<string, unknown>)) {
+  // In the order of the text: Object.entries would put integer-like names ("1") first.
+  const memberSpans = jsonObjectMemberSpans(line, start())
+  const memberSpan = (name: string): TextSpan => memberSpans.get(name)!
+  for (const name of memberSpans.keys()) {
+    const headerValue = (json as Record<string, unknown>)[name]
     // A repeated header is an array of values; find each element's source text only if needed.
     const items = Array.isArray(headerValue) ? headerValue : [headerValue]
     const itemText = Array.isArray(headerValue)

@@ -219,6 +219,7 @@ describe('parseProducerJsonLine', () => {
       {key: null, value: text('v'), headers: headers('x', '1', 'y', null, 'x', bytes(0x00, 0xff), 'constructor', '{"k":1.50}', '__proto__', '')},
     ],
     ['object form with built-in names', '{"value": "v", "headers": {"toString": "t", "__proto__": "p"}}', {key: null, value: text('v'), headers: headers('toString', 't', '__proto__', 'p')}],
+    ['object form in the order written, integer-like names too', '{"value": "v", "headers": {"b": "1", "2": "x", "a": ["3", "4"], "1": "y"}}', {key: null, value: text('v'), headers: headers('b', '1', '2', 'x', 'a', '3', 'a', '4', '1', 'y')}],
     ['empty ordered form', '{"value": "v", "headers": []}', {key: null, value: text('v')}],
     ['partition', '{"value": "v", "partition": 2}', {key: null, value: text('v'), partition: 2}],
     ['timestamp number', '{"value": "v", "timestamp": 1729333800123}', {key: null, value: text('v'), timestamp: '1729333800123'}],
