@@ -182,7 +182,15 @@ export async function finishReassignmentsInProgress(
     },
   })
   if (failures.length > 0) {
-    throw new KafkitError(`reassignments already in progress did not finish: ${failures.map((f) => `${f.topic} (${f.error})`).join('; ')}`, {
+    // One clause per distinct error, not per topic: a cluster that cannot answer fails every topic alike.
+    const byError = new Map<string, string[]>()
+    for (const f of failures) {
+      const topics = byError.get(f.error)
+      if (topics) topics.push(f.topic)
+      else byError.set(f.error, [f.topic])
+    }
+    const clauses = [...byError].map(([error, topics]) => `${topics.length === 1 ? topics[0] : `${topics.length} topics`} (${error})`)
+    throw new KafkitError(`reassignments already in progress did not finish: ${clauses.join('; ')}`, {
       hint: 'check the brokers (kafkit cluster health), then run apply again',
     })
   }

@@ -29,6 +29,8 @@ const PROTOCOL_MESSAGES: Record<string, string> = {
   RECORD_LIST_TOO_LARGE: 'batch larger than the topic accepts (max.message.bytes)',
   MESSAGE_TOO_LARGE: 'message larger than the topic accepts (max.message.bytes)',
   REASSIGNMENT_IN_PROGRESS: 'a partition reassignment is already in progress',
+  // Kafka's own text claims an election is under way; usually the partition is offline.
+  LEADER_NOT_AVAILABLE: 'a partition has no leader (offline: its replicas are down, or a new leader is not elected yet); kafkit cluster health shows which',
 }
 
 const SOCKET_CAUSES: Record<string, string> = {
@@ -78,6 +80,10 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
     if (typeof e?.type === 'string' && typeof e.brokerMessage === 'string') {
       // The broker's own words (CreateTopics, see create-topics-error-message.ts), as Kafka's tools print them.
       return new KafkitError(e.brokerMessage.replace(/\.$/, ''), {code: e.type, cause: error})
+    }
+    // kafkajs looks up the leader of an offline partition (-1) as a broker.
+    if (e?.name === 'KafkaJSBrokerNotFound' && /Broker -1 /.test(e.message)) {
+      return new KafkitError(PROTOCOL_MESSAGES.LEADER_NOT_AVAILABLE, {code: 'LEADER_NOT_AVAILABLE', cause: error})
     }
     if (typeof e?.type === 'string' && PROTOCOL_MESSAGES[e.type]) {
       return new KafkitError(PROTOCOL_MESSAGES[e.type], {code: e.type, cause: error})

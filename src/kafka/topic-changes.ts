@@ -212,7 +212,8 @@ export async function waitForReassignments(
   if (topics.length === 0) return []
   const admin = await conn.admin()
   const wanted = new Set(topics)
-  const deadline = Date.now() + opts.timeoutMs
+  const firstPollAt = Date.now()
+  const deadline = firstPollAt + opts.timeoutMs
   let total = opts.total
   let lastError: string | undefined
   let stillMoving: {topic: string; partitions: unknown[]}[] = []
@@ -233,8 +234,11 @@ export async function waitForReassignments(
       // this wait matters: keep polling until the deadline rather than abandon the report.
       lastError = describeError(error, conn)
     }
-    if (Date.now() >= deadline) {
-      const seconds = Math.round(opts.timeoutMs / 1000)
+    // But a cluster that has never answered within --timeout is not worth a silent
+    // --reassignment-timeout (10 minutes by default): say why now.
+    const neverAnswered = total === undefined && lastError !== undefined && Date.now() >= firstPollAt + conn.timeoutMs
+    if (Date.now() >= deadline || neverAnswered) {
+      const seconds = Math.round((Date.now() - firstPollAt) / 1000)
       if (lastError !== undefined) return topics.map((topic) => ({topic, error: `reassignment not confirmed after ${seconds}s: ${lastError}`}))
       return stillMoving.map((t) => ({topic: t.topic, error: `reassignment of ${t.partitions.length} partition(s) still in progress after ${seconds}s`}))
     }

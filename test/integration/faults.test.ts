@@ -28,9 +28,9 @@ afterEach(async () => {
   killed = undefined
 })
 
-function kill(nodeId: number): void {
+function kill(nodeId: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   killed = nodeId
-  killNode(cluster, nodeId)
+  killNode(cluster, nodeId, signal)
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -42,6 +42,99 @@ function leaderOf(topic: string, partition: number): number {
   if (!m) throw new Error(`no leader for ${topic}-${partition}: ${described.stdout}${described.stderr}`)
   return Number(m[1])
 }
+
+describe('one broker stopped, taking an RF-1 topic offline', () => {
+  it('every command works on what is healthy; health reports the offline partitions; plan/apply are not blocked', async () => {
+    const bootstrap = cluster.bootstrap
+    const healthy = uniqueName('faults.healthy')
+    const offline = uniqueName('faults.offline')
+    const created = await kafkit(['topics', 'create', healthy, '-p', '3', '-r', '3'], {bootstrap})
+    expect(created.code, created.stderr).toBe(0)
+    // Written by Kafka's own tool: both partitions on broker 3 only.
+    const made = kafkaTool('topics', ['--create', '--topic', offline, '--replica-assignment', '3,3'], {bootstrap})
+    expect(made.status, made.stderr).toBe(0)
+    const group = uniqueName('faults.group')
+    expect((await kafkit(['produce', healthy], {bootstrap, input: 'a\nb\nc\n'})).code).toBe(0)
+    expect((await kafkit(['consume', healthy, '--from-beginning', '-e', '--group', group], {bootstrap})).code).toBe(0)
+
+    kill(3, 'SIGTERM')
+    // Until Kafka's own tool sees both partitions without a leader.
+    for (let i = 0; ; i++) {
+      const unavailable = kafkaTool('topics', ['--describe', '--unavailable-partitions', '--topic', offline], {bootstrap})
+      if ((unavailable.stdout.match(/Leader: none/g) ?? []).length === 2) break
+      if (i > 30) throw new Error(`partitions of ${offline} still led: ${unavailable.stdout}${unavailable.stderr}`)
+      await sleep(1000)
+    }
+
+    const health = await kafkit(['cluster', 'health', '-o', 'json'], {bootstrap})
+    expect(health.code, health.stderr).toBe(3)
+    const report = JSON.parse(health.stdout)
+    expect(report.brokers).toBe(2)
+    expect(report.brokersDown).toEqual([3])
+    expect(report.problems.filter((p: any) => p.topic === offline)).toMatchObject([
+      {partition: 0, leader: -1, replicas: [3], isr: [], problems: expect.arrayContaining(['offline'])},
+      {partition: 1, leader: -1, replicas: [3], isr: [], problems: expect.arrayContaining(['offline'])},
+    ])
+    expect(report.offline).toBe(2)
+    const table = await kafkit(['cluster', 'health'], {bootstrap})
+    expect(table.code).toBe(3)
+    expect(table.stdout).toMatch(/UNHEALTHY: 2 brokers up \(1 broker down: 3\)/)
+    expect(table.stdout + table.stderr).not.toMatch(/election/)
+
+    expect((await kafkitJson(['cluster', 'info'], {bootstrap})).brokers).toHaveLength(2)
+    const listed = await kafkitJson(['topics', 'list'], {bootstrap})
+    expect(JSON.stringify(listed)).toContain(offline)
+    expect(JSON.stringify(listed)).toContain(healthy)
+    const described = await kafkit(['topics', 'describe', offline], {bootstrap})
+    expect(described.code, described.stderr).toBe(0)
+    expect(described.stdout).toMatch(/^0\s+none\s+3\s+-/m)
+    expect((await kafkitJson(['topics', 'describe', healthy], {bootstrap})).partitions).toHaveLength(3)
+
+    // Produce to the healthy topic works; to the offline one it fails with one line.
+    const produced = await kafkit(['produce', healthy, '--timeout', '20s'], {bootstrap, input: 'd\ne\n'})
+    expect(produced.code, produced.stderr).toBe(0)
+    const refused = await kafkit(['produce', offline, '--timeout', '5s'], {bootstrap, input: 'x\n'})
+    expect(refused.code).toBe(1)
+    expect(refused.stderr, refused.stderr).toMatch(/^kafkit: a partition has no leader \(offline/)
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1)
+    expect(kcat(['-C', '-t', healthy, '-e', '-q', '-f', '%s\n'], {bootstrap}).stdout.toString().split('\n').filter(Boolean).sort()).toEqual(['a', 'b', 'c', 'd', 'e'])
+
+    expect(JSON.stringify(await kafkitJson(['groups', 'list'], {bootstrap}))).toContain(group)
+    const lag = await kafkitJson(['groups', 'lag', group], {bootstrap})
+    expect(JSON.stringify(lag)).toContain(healthy)
+
+    // A rolling restart must not block GitOps: a config change on an RF-3 topic plans and applies,
+    // and a new RF-3 topic is created (Kafka places it on the registered brokers).
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-faults-offline-'))
+    const file = join(dir, 'topics.yaml')
+    const fresh = uniqueName('faults.fresh')
+    writeFileSync(file, `version: 1
+policy: {naming: {severity: off}, minReplicationFactor: {severity: off}, minInsyncReplicas: {severity: off}}
+topics:
+  - {name: ${healthy}, partitions: 3, replicationFactor: 3, config: {retention.ms: 3600000}}
+  - {name: ${offline}, partitions: 2, replicationFactor: 1}
+  - {name: ${fresh}, partitions: 1, replicationFactor: 3}
+`)
+    const plan = await kafkit(['topics', 'plan', '-f', file, '-o', 'json'], {bootstrap})
+    expect(plan.code, plan.stderr).toBe(0)
+    const planned = JSON.parse(plan.stdout)
+    expect(planned.errors ?? planned.plan?.errors ?? []).toEqual([])
+    expect(plan.stdout).toContain('retention.ms')
+    const applied = await kafkit(['topics', 'apply', '-f', file, '--yes'], {bootstrap})
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0)
+    const configs = kafkaTool('configs', ['--describe', '--entity-type', 'topics', '--entity-name', healthy], {bootstrap})
+    expect(configs.stdout).toContain('retention.ms=3600000')
+    // Still one broker short: a replication change that needs it names it.
+    writeFileSync(file, `version: 1
+policy: {naming: {severity: off}, minReplicationFactor: {severity: off}, minInsyncReplicas: {severity: off}}
+topics:
+  - {name: ${offline}, partitions: 2, replicationFactor: 3}
+`)
+    const short = await kafkit(['topics', 'plan', '-f', file], {bootstrap})
+    expect(short.code).toBe(1)
+    expect(short.stderr).toContain('replicationFactor 3 is more than the 2 brokers it can use now (each replica needs its own broker): broker 3 is down; apply again when it is back')
+  })
+})
 
 describe('a broker killed during produce (RF 3, min.insync.replicas 2)', () => {
   it('every acknowledged message is in the topic exactly once', async () => {

@@ -157,3 +157,54 @@ describe('kafkajs record headers (kafkajs #1789 and the object model)', () => {
     expect(records.map(recordHeaders)).toEqual([HEADERS])
   })
 })
+
+describe('kafkajs metadata parse: an offline partition is data, not a failed request', () => {
+  interface Partition {
+    error: number
+    id: number
+    leader: number
+    replicas: number[]
+    isr: number[]
+  }
+  /** A Metadata v6 response as a broker writes it (one broker, the given topics). */
+  function metadataV6(topics: Array<{error?: number; name: string; partitions: Partition[]}>): Buffer {
+    const Encoder = require(kafkajsFile('protocol/encoder.js'))
+    const ints = (e: any, values: number[]) => e.writeInt32(values.length) && values.forEach((v) => e.writeInt32(v))
+    const e = new Encoder().writeInt32(0).writeInt32(1).writeInt32(1).writeString('127.0.0.1').writeInt32(9092).writeString(null)
+    e.writeString('cluster-id').writeInt32(1).writeInt32(topics.length)
+    for (const t of topics) {
+      e.writeInt16(t.error ?? 0).writeString(t.name).writeBoolean(false).writeInt32(t.partitions.length)
+      for (const p of t.partitions) {
+        e.writeInt16(p.error).writeInt32(p.id).writeInt32(p.leader)
+        ints(e, p.replicas)
+        ints(e, p.isr)
+        ints(e, p.leader < 0 ? p.replicas : [])
+      }
+    }
+    return e.buffer
+  }
+  const healthy: Partition = {error: 0, id: 0, leader: 1, replicas: [1], isr: [1]}
+  const offline: Partition = {error: 5, id: 0, leader: -1, replicas: [3], isr: []}
+
+  it("keeps partitions without a leader where kafkajs's parse threw LEADER_NOT_AVAILABLE for the whole response", async () => {
+    installKafkaJsFixes()
+    const fixed = require(kafkajsFile('protocol/requests/metadata/v6/response.js'))
+    const kafkajs = original<{parse: (data: unknown) => Promise<unknown>}>('protocol/requests/metadata/v0/response.js')
+    const data = await fixed.decode(metadataV6([{name: 'ok', partitions: [healthy]}, {name: 'down', partitions: [offline, {...offline, id: 1, error: 9, leader: 3}]}]))
+    await expect(kafkajs.parse(data)).rejects.toMatchObject({type: 'LEADER_NOT_AVAILABLE'})
+    const parsed = await fixed.parse(data)
+    expect(parsed.topicMetadata.map((t: any) => [t.topic, t.partitionMetadata.map((p: any) => [p.partitionErrorCode, p.leader, p.offlineReplicas])])).toEqual([
+      ['ok', [[0, 1, []]]],
+      ['down', [[5, -1, [3]], [9, 3, []]]],
+    ])
+  })
+
+  it('still throws topic errors and partition errors that mean the request failed', async () => {
+    installKafkaJsFixes()
+    const fixed = require(kafkajsFile('protocol/requests/metadata/v6/response.js'))
+    const unknown = await fixed.decode(metadataV6([{name: 'ok', partitions: [healthy]}, {error: 3, name: 'gone', partitions: []}]))
+    await expect(fixed.parse(unknown)).rejects.toMatchObject({type: 'UNKNOWN_TOPIC_OR_PARTITION'})
+    const unauthorized = await fixed.decode(metadataV6([{name: 'ok', partitions: [{...healthy, error: 29}]}]))
+    await expect(fixed.parse(unauthorized)).rejects.toMatchObject({type: 'TOPIC_AUTHORIZATION_FAILED'})
+  })
+})
