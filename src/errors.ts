@@ -23,3 +23,18 @@ export const ExitCode = {
   changesPending: 2,
   thresholdBreached: 3,
 } as const
+
+/** A file system error in words, for one-line messages naming the path ("is a directory"). */
+export function fileErrorCause(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const causes: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+  }
+  return (code && causes[code]) ?? code ?? (error instanceof Error ? error.message : String(error))
+}

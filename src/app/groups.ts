@@ -36,7 +36,7 @@ import {
 } from '../core/offset-reset.js'
 import {formatOffsetsCsv, parseOffsetsCsv} from '../core/offsets-csv.js'
 import {formatTopicPartition, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
-import {KafkitError} from '../errors.js'
+import {KafkitError, fileErrorCause} from '../errors.js'
 import type {KafkaConnection} from '../kafka/connection.js'
 import {groupsClient, type BrokerAddress, type GroupDescription, type GroupsClient} from '../kafka/groups.js'
 
@@ -377,7 +377,7 @@ export function exportOffsetsBeforeReset(path: string, reset: GroupResetPlan): n
   try {
     writeFileSync(path, formatOffsetsCsv(rows))
   } catch (error) {
-    throw new KafkitError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {code: 'EXPORT_FAILED'})
+    throw new KafkitError(`cannot write ${path}: ${fileErrorCause(error)}`, {code: 'EXPORT_FAILED'})
   }
   return rows.length
 }
@@ -413,8 +413,7 @@ function readTextFile(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new KafkitError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, {
+    throw new KafkitError(`${path}: ${fileErrorCause(error)}`, {
       code: 'FILE_UNREADABLE',
     })
   }

@@ -13,7 +13,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {didYouMean} from '../core/did-you-mean.js'
 import {parseKafkitConfig, resolveConnection, type ConnectionSettings, type KafkitConfig} from '../core/contexts.js'
 import {MAX_WAIT_MS, formatDuration, parseDuration} from '../core/units.js'
-import {KafkitError} from '../errors.js'
+import {KafkitError, fileErrorCause} from '../errors.js'
 import type {KafkaConnection} from '../kafka/connection.js'
 import {renderStructured, type OutputFormat} from './render.js'
 
@@ -188,8 +188,7 @@ export function readConfigFile(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const cause = code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (error as Error).message})`
+    const cause = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${fileErrorCause(error)})`
     throw new KafkitError(`config file ${path}${process.env.KAFKIT_CONFIG ? ' (KAFKIT_CONFIG)' : ''} ${cause}`)
   }
 }

@@ -8,7 +8,7 @@ import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
 import {parseHeaderFlag} from '../core/console-format.js'
-import {KafkitError} from '../errors.js'
+import {KafkitError, fileErrorCause} from '../errors.js'
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
@@ -93,8 +93,6 @@ async function openFile(path: string): Promise<Readable> {
     }
     return handle.createReadStream({highWaterMark: 256 * 1024})
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const cause = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)
-    throw new KafkitError(`--file ${path}: ${cause}`)
+    throw new KafkitError(`--file ${path}: ${fileErrorCause(error)}`)
   }
 }

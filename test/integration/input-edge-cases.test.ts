@@ -188,6 +188,24 @@ describe('a broker port no socket can use', () => {
   })
 })
 
+describe('files that cannot be written', () => {
+  it('topics export -o and reset-offsets --export name the path and the cause in words', async () => {
+    const topic = await createTopic('edge.export', 1)
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-write-'))
+    const missing = join(dir, 'no', 'such', 'dir.yaml')
+    // Was "ENOENT: no such file or directory, open '...' (run with --debug for details)".
+    expectOneLine(await kafkit(['topics', 'export', '--prefix', topic, '-o', missing]), `kafkit: cannot write ${missing}: no such file or directory`)
+    expectOneLine(await kafkit(['topics', 'export', '--prefix', topic, '-o', dir, '--force']), `kafkit: cannot write ${dir}: is a directory`)
+    const reset = await kafkit(['groups', 'reset-offsets', uniqueName('edge.group'), '--topic', topic, '--to-earliest', '--export', dir])
+    expect(reset.stderr.split('\n').filter(Boolean).at(-1)).toBe(`kafkit: cannot write ${dir}: is a directory`)
+  })
+
+  it('local start --port beyond what its listeners can use is refused before anything starts', async () => {
+    // Node's own "options.port should be >= 0 and < 65536" came after formatting storage.
+    expectOneLine(await kafkit(['local', 'start', '--port', '99999', '--state-dir', mkdtempSync(join(tmpdir(), 'kafkit-port-'))]), /^kafkit: --port: .*65333/)
+  })
+})
+
 describe('KAFKIT_CONFIG', () => {
   it('pointing at a directory names the path and what is wrong', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafkit-config-dir-'))

@@ -13,7 +13,8 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
 
   static flags = {
     nodes: Flags.integer({description: 'number of nodes (1 or 3)', default: 1, options: ['1', '3'] as any}),
-    port: Flags.integer({description: 'first client port', default: 9092}),
+    // Node i: PORT+i, its controller PORT+100+i, the SASL_SSL listener PORT+200+i: all within 65535.
+    port: Flags.integer({description: 'first client port', default: 9092, min: 1, max: 65_333}),
     'state-dir': Flags.string({description: 'where data, logs and pids live', default: defaultStateDir()}),
     timeout: Flags.string({description: 'how long to wait for the cluster to answer', default: '120s'}),
     secure: Flags.boolean({description: 'also open a SASL_SSL listener on PORT+200 (SCRAM-SHA-512 user, self-signed CA)'}),

@@ -4,7 +4,8 @@ import {Flags} from '@oclif/core'
 
 import {exportTopics} from '../../app/declarative-topics.js'
 import {KafkaCommand} from '../../cli/base-command.js'
-import {KafkitError} from '../../errors.js'
+import {describeUnevenReplication} from '../../core/topics-export.js'
+import {KafkitError, fileErrorCause} from '../../errors.js'
 
 export default class TopicsExport extends KafkaCommand<typeof TopicsExport> {
   static summary = 'Write the live topics as a topics.yaml (only non-default configs)'
@@ -24,9 +25,14 @@ write (default: stdout), since the output is always topics.yaml.`
     if (file && file !== '-' && existsSync(file) && !this.flags.force) {
       throw new KafkitError(`${file} exists; add --force to overwrite it`)
     }
-    const {yaml, topics} = await exportTopics(await this.connection(), {prefix: this.flags.prefix, schema: './schema/topics.schema.json'})
+    const {yaml, topics, uneven} = await exportTopics(await this.connection(), {prefix: this.flags.prefix, schema: './schema/topics.schema.json'})
+    for (const u of uneven) this.warning(describeUnevenReplication(u))
     if (file && file !== '-') {
-      writeFileSync(file, yaml)
+      try {
+        writeFileSync(file, yaml)
+      } catch (error) {
+        throw new KafkitError(`cannot write ${file}: ${fileErrorCause(error)}`)
+      }
       if (!this.jsonEnabled()) process.stderr.write(`wrote ${topics} topic(s) to ${file}\n`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(yaml)
