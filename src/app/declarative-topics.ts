@@ -6,7 +6,7 @@ import {readFileSync} from 'node:fs'
 
 import type {Problem} from '../core/problem.js'
 import {planTopicChanges, summarisePlan, type PlanSummary, type TopicChange, type TopicPlan} from '../core/topic-plan.js'
-import {exportTopicsSpec} from '../core/topics-export.js'
+import {exportTopicsSpec, type TopicsExport} from '../core/topics-export.js'
 import {lintTopicsFile} from '../core/topics-lint.js'
 import type {NormalisedSpec} from '../core/topics-spec.js'
 import {KafkitError} from '../errors.js'
@@ -197,9 +197,8 @@ export async function finishReassignmentsInProgress(
 }
 
 /** The live cluster as a topics.yaml (only non-default configs). */
-export async function exportTopics(conn: KafkaConnection, opts: {prefix?: string; schema?: string}): Promise<{yaml: string; topics: number}> {
+export async function exportTopics(conn: KafkaConnection, opts: {prefix?: string; schema?: string}): Promise<TopicsExport> {
   const {prefix} = opts
   const live = await readClusterState(conn, {configsFor: (name) => prefix === undefined || name.startsWith(prefix)})
-  const yaml = exportTopicsSpec(live, {prefix, schema: opts.schema})
-  return {yaml, topics: live.topics.filter((t) => !t.internal && (prefix === undefined || t.name.startsWith(prefix))).length}
+  return exportTopicsSpec(live, {prefix, schema: opts.schema})
 }

@@ -38,6 +38,7 @@ export const KafkaToolClass = {
   producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
   configs: 'kafka.admin.ConfigCommand',
+  reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
   storage: 'kafka.tools.StorageTool',
   broker: 'kafka.Kafka',
 } as const

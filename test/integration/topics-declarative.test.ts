@@ -285,3 +285,31 @@ ${policyOff}topics:
     expect(tooMany.stderr).toContain('replicationFactor 4 is more than the 3 brokers in the cluster')
   })
 })
+
+describe('export of a topic whose partitions have different replica counts (3 nodes)', () => {
+  it('warns, names the partition, and writes a comment; the plan does what the warning says', async () => {
+    const bootstrap = inject('kafka3Bootstrap')
+    const d = uniqueDomain()
+    const topic = `${d}.orders.created`
+    expect((await kafkit(['topics', 'create', topic, '-p', '3', '-r', '3'], {bootstrap})).code).toBe(0)
+    // A partial reassignment by Kafka's own tool: partition 1 drops to two replicas.
+    const plan = join(dir, `${d}-reassign.json`)
+    const [, second] = liveReplicas(topic, bootstrap).get(1)!
+    const kept = liveReplicas(topic, bootstrap).get(1)!.filter((id) => id !== second)
+    writeFileSync(plan, JSON.stringify({version: 1, partitions: [{topic, partition: 1, replicas: kept}]}))
+    const moved = kafkaTool('reassignPartitions', ['--reassignment-json-file', plan, '--execute'], {bootstrap})
+    expect(moved.status, moved.stdout + moved.stderr).toBe(0)
+    for (let i = 0; liveReplicas(topic, bootstrap).get(1)!.length !== 2; i++) {
+      if (i > 30) throw new Error('reassignment did not finish')
+      await new Promise((r) => setTimeout(r, 500))
+    }
+
+    const file = join(dir, `${d}-uneven.yaml`)
+    const exported = await kafkit(['topics', 'export', '--prefix', `${d}.`, '-o', file], {bootstrap})
+    expect(exported.code, exported.stderr).toBe(0)
+    expect(exported.stderr).toContain(`kafkit: warning: topic "${topic}": partitions have different replica counts (partition 1 has 2 (${kept.join(',')}); the others 3)`)
+    expect(readFileSync(file, 'utf8')).toContain(`  # partitions have different replica counts (partition 1 has 2 (${kept.join(',')}); the others 3)`)
+    const planned = await kafkitJson(['topics', 'plan', '-f', file], {bootstrap})
+    expect(planned.changes).toMatchObject([{kind: 'replication', topic, from: 3, to: 3, partitions: [{partition: 1, from: kept}]}])
+  })
+})

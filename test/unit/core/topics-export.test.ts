@@ -49,7 +49,7 @@ function roundTrip(text: string, live: LiveClusterState) {
 
 describe('exportTopicsSpec', () => {
   it('writes only topic overrides, in human units where exact, with defaults for the common counts', () => {
-    expect(exportTopicsSpec(state, {prefix: 'orders.', schema: './node_modules/kafkit/schema/topics.schema.json'})).toBe(`\
+    expect(exportTopicsSpec(state, {prefix: 'orders.', schema: './node_modules/kafkit/schema/topics.schema.json'}).yaml).toBe(`\
 # yaml-language-server: $schema=./node_modules/kafkit/schema/topics.schema.json
 
 # Exported by kafkit from cluster q1Sh-9_ISia_zwGINzRvyQ (topics under "orders.").
@@ -88,7 +88,7 @@ topics:
   })
 
   it('round-trips: export, parse, plan against the same cluster = no changes', () => {
-    const plan = roundTrip(exportTopicsSpec(state), state)
+    const plan = roundTrip(exportTopicsSpec(state).yaml, state)
     expect(plan.errors).toEqual([])
     expect(plan.changes).toEqual([])
     expect(plan.unmanaged).toEqual([])
@@ -96,14 +96,14 @@ topics:
   })
 
   it('round-trips with a prefix: the other topics stay unmanaged, even with prune', () => {
-    const plan = roundTrip(exportTopicsSpec(state, {prefix: 'users.'}), state)
+    const plan = roundTrip(exportTopicsSpec(state, {prefix: 'users.'}).yaml, state)
     expect(plan.changes).toEqual([])
     expect(plan.inSync).toBe(1)
     expect(plan.unmanaged).toEqual(['orders.audit.logged', 'orders.payment.completed', 'orders.refund.issued'])
   })
 
   it('notes overrides of configs it does not know, which plan keeps', () => {
-    const text = exportTopicsSpec(state, {prefix: 'users.'})
+    const text = exportTopicsSpec(state, {prefix: 'users.'}).yaml
     expect(text).toContain('  # not listed, unknown to kafkit (plan and apply keep them): confluent.tier.enable=false\n  - name: users.profile.updated\n')
     expect(text).toContain('      flush.messages: "9223372036854775807"\n')
     expect(text).toContain('      min.cleanable.dirty.ratio: 0.1\n')
@@ -112,8 +112,23 @@ topics:
 
   it('exports an empty cluster as a valid file', () => {
     const empty: LiveClusterState = {clusterId: 'c', brokers, topics: []}
-    const plan = roundTrip(exportTopicsSpec(empty), empty)
+    const plan = roundTrip(exportTopicsSpec(empty).yaml, empty)
     expect(plan.changes).toEqual([])
-    expect(exportTopicsSpec(empty)).toContain('topics: []\n')
+    expect(exportTopicsSpec(empty).yaml).toContain('topics: []\n')
+  })
+})
+
+describe('exportTopicsSpec: partitions with different replica counts', () => {
+  it('says so (comment and warning) instead of writing one replicationFactor silently', () => {
+    const partial: LiveClusterState = {clusterId: 'c', brokers, topics: [live('orders.payment.completed', [[1, 2, 3], [2, 3], [3, 1, 2]])]}
+    const exported = exportTopicsSpec(partial)
+    expect(exported.uneven).toEqual([{topic: 'orders.payment.completed', replicationFactor: 3, partitions: [{partition: 1, replicas: [2, 3]}]}])
+    expect(exported.yaml).toContain(
+      '  # partitions have different replica counts (partition 1 has 2 (2,3); the others 3): exported as replicationFactor 3, so plan will reassign the partition that differs; finish or undo the reassignment, or change replicationFactor\n  - name: orders.payment.completed\n',
+    )
+    // what the warning announces is what plan does
+    const plan = roundTrip(exported.yaml, partial)
+    expect(plan.changes).toMatchObject([{kind: 'replication', topic: 'orders.payment.completed', partitions: [{partition: 1, from: [2, 3]}]}])
+    expect(exportTopicsSpec(state).uneven).toEqual([])
   })
 })
