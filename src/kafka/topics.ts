@@ -73,8 +73,10 @@ export async function listTopicNames(conn: KafkaConnection): Promise<string[]> {
 }
 
 export interface DescribeTopicsOptions {
-  /** Topic names to describe; undefined = every topic. Unknown names are an error. */
+  /** Topic names to describe; undefined (and no prefix) = every topic. Unknown names are an error. */
   names?: string[]
+  /** Also every topic whose name starts with this. */
+  prefix?: string
   /** Which configs to fetch: 'all' (every entry with its source), a list of names, or none. */
   configs?: 'all' | string[] | false
   /** Fetch configs only for the topics this accepts (the others come back with no configs). */
@@ -94,7 +96,7 @@ export async function describeTopics(conn: KafkaConnection, opts: DescribeTopics
       try {
         return await describeTopicsOnce(admin, conn, opts)
       } catch (error) {
-        if (opts.names || attempt >= 3 || (error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
+        if (opts.names || opts.prefix !== undefined || attempt >= 3 || (error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
       }
     }
   })
@@ -105,18 +107,19 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
   // filtering answers "does not exist" at once and is still a single request.
   const {topics: all} = await admin.fetchTopicMetadata({topics: []})
   const byName = new Map(all.map((t) => [t.name, t]))
-  let selected: MetadataTopic[]
-  if (opts.names) {
-    const missing = opts.names.filter((n) => !byName.has(n))
+  let selected: MetadataTopic[] = all
+  if (opts.names || opts.prefix !== undefined) {
+    const names = opts.names ?? []
+    const missing = names.filter((n) => !byName.has(n))
     if (missing.length > 0) {
       throw new KafkitError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found on ${conn.brokersLabel}`, {
         code: 'UNKNOWN_TOPIC',
         hint: 'kafkit topics list shows what exists',
       })
     }
-    selected = opts.names.map((n) => byName.get(n)!)
-  } else {
-    selected = all
+    const {prefix} = opts
+    const wanted = new Set(names)
+    selected = all.filter((t) => wanted.has(t.name) || (prefix !== undefined && t.name.startsWith(prefix)))
   }
   const topics: LiveTopic[] = selected
     .map((t) => ({name: t.name, internal: isInternalTopic(t.name), partitions: toLivePartitions(t), configs: {}}))

@@ -100,7 +100,7 @@ describe('batching: the request count does not grow with the topic count', () =>
     return Number(m![1])
   }
 
-  it('topics list and cluster health cost the same for 1 topic and 60 more', async () => {
+  it('topics list, cluster health and topics describe (several, --prefix) cost the same for 1 topic and 60 more', async () => {
     const prefix = uniqueName('batch')
     const {Kafka, logLevel} = await import('kafkajs')
     const admin = new Kafka({brokers: [inject('kafkaBootstrap')], logLevel: logLevel.NOTHING}).admin()
@@ -114,6 +114,16 @@ describe('batching: the request count does not grow with the topic count', () =>
       expect(await requestsFor(['topics', 'list'])).toBe(listBefore)
       expect(await requestsFor(['cluster', 'health', '-o', 'json'])).toBe(healthBefore)
       expect(await requestsFor(['topics', 'describe', `${prefix}.t0`])).toBe(describeBefore)
+      // several topics, and a prefix, for the same price as one
+      expect(await requestsFor(['topics', 'describe', `${prefix}.t0`, `${prefix}.t1`, `${prefix}.first`])).toBe(describeBefore)
+      expect(await requestsFor(['topics', 'describe', '--prefix', `${prefix}.t`])).toBe(describeBefore)
+      const described = await kafkitJson(['topics', 'describe', `${prefix}.first`, '--prefix', `${prefix}.t1`])
+      expect(described.map((t: {name: string}) => t.name)).toEqual([`${prefix}.first`, `${prefix}.t1`, ...Array.from({length: 10}, (_, i) => `${prefix}.t1${i}`)])
+      expect(described.every((t: {partitions: unknown[]}) => t.partitions.length > 0)).toBe(true)
+      const table = await kafkit(['topics', 'describe', `${prefix}.t0`, `${prefix}.t1`])
+      expect(table.stdout.match(/^topic: /gm)).toHaveLength(2)
+      const none = await kafkit(['topics', 'describe', '--prefix', `${prefix}.zz`])
+      expect([none.code, none.stderr]).toEqual([1, `kafkit: no topic starts with "${prefix}.zz" on ${inject('kafkaBootstrap')} — kafkit topics list shows what exists\n`])
       await admin.deleteTopics({topics: [`${prefix}.first`, ...Array.from({length: 60}, (_, i) => `${prefix}.t${i}`)]})
     } finally {
       await admin.disconnect()
