@@ -5,10 +5,10 @@
  */
 import type {GroupDetails, GroupLagReport, GroupResetPlan, GroupsLagResult, GroupSummary} from '../app/groups.js'
 import {formatAge, UNKNOWN_GROUP_STATE} from '../core/consumer-groups.js'
-import {formatLagCell} from '../core/lag.js'
+import {formatLagCell, type PartitionLag, type TopicLag} from '../core/lag.js'
 import type {OffsetResetRow} from '../core/offset-reset.js'
 import type {TopicPartition} from '../core/topic-partition.js'
-import {renderKeyValues, renderTable} from './render.js'
+import {plural, renderKeyValues, renderTable} from './render.js'
 
 const UNKNOWN_STATE_NOTE =
   `state ${UNKNOWN_GROUP_STATE}: the group uses the KIP-848 consumer protocol, which kafkajs cannot describe (members not shown)`
@@ -41,7 +41,7 @@ export function renderGroupDetails(d: GroupDetails): string {
       ['protocol', d.protocolType ? `${d.protocolType}${d.assignor ? ` (${d.assignor})` : ''}` : ''],
       ['coordinator', `${d.coordinator.host}:${d.coordinator.port} (${d.coordinator.nodeId})`],
       ['members', d.members.length],
-      ['total lag', d.partitionsWithoutLag > 0 ? `${d.totalLag} (${d.partitionsWithoutLag} partitions without a committed offset)` : d.totalLag],
+      ['total lag', totalLagCell(d.totalLag, d.partitions)],
     ]),
   ]
   if (d.state === UNKNOWN_GROUP_STATE) sections.push(UNKNOWN_STATE_NOTE)
@@ -69,7 +69,7 @@ export function renderGroupDetails(d: GroupDetails): string {
         ]),
       ),
     )
-    sections.push(renderTable(['TOPIC', 'PARTITIONS', 'LAG'], d.topics.map((t) => [t.topic, t.partitions, t.lag])))
+    sections.push(renderTable(['TOPIC', 'PARTITIONS', 'LAG'], d.topics.map((t) => [t.topic, t.partitions, topicLagCell(t)])))
   } else {
     sections.push('no committed offsets and no assigned partitions')
   }
@@ -81,7 +81,7 @@ export function renderGroupsLag(result: GroupsLagResult, opts: {timeLag: boolean
   const rows = result.groups.flatMap((g: GroupLagReport) => {
     const head = [g.group, g.state, g.members]
     if (g.topics.length === 0) return [[...head, '', '', 0, ...(opts.timeLag ? [''] : [])]]
-    return g.topics.map((t) => [...head, t.topic, t.partitions, t.lag, ...(opts.timeLag ? [formatAge(t.maxTimeLagMs)] : [])])
+    return g.topics.map((t) => [...head, t.topic, t.partitions, topicLagCell(t), ...(opts.timeLag ? [formatAge(t.maxTimeLagMs)] : [])])
   })
   const table = renderTable(['GROUP', 'STATE', 'MEMBERS', 'TOPIC', 'PARTITIONS', 'LAG', ...(opts.timeLag ? ['TIME-LAG'] : [])], rows)
   const total = result.groups.reduce((sum, g) => sum + g.totalLag, 0)
@@ -94,6 +94,22 @@ export function renderGroupsLag(result: GroupsLagResult, opts: {timeLag: boolean
     )
   }
   return lines.join('\n')
+}
+
+/** The known lag, and why some partitions have none: nothing committed, or no leader to ask for the log end. */
+function totalLagCell(totalLag: number, partitions: readonly PartitionLag[]): string | number {
+  const offline = partitions.filter((p) => p.logEnd === null).length
+  const uncommitted = partitions.filter((p) => p.logEnd !== null && p.committed === null).length
+  const reasons = [
+    ...(uncommitted > 0 ? [`${plural(uncommitted, 'partition')} without a committed offset`] : []),
+    ...(offline > 0 ? [`${plural(offline, 'partition')} of unknown lag: no leader (offline)`] : []),
+  ]
+  return reasons.length === 0 ? totalLag : `${totalLag} (${reasons.join('; ')})`
+}
+
+/** A topic's known lag; with offline partitions, a lower bound, and it says so. */
+function topicLagCell(t: TopicLag): string | number {
+  return t.partitionsWithoutLogEnd === 0 ? t.lag : `${t.lag}+ (${t.partitionsWithoutLogEnd} offline)`
 }
 
 function clampedCell(row: OffsetResetRow): string {

@@ -55,6 +55,8 @@ export interface TopicLag {
   /** Sum of the known lags. */
   readonly lag: number
   readonly partitionsWithoutLag: number
+  /** Of those, the ones whose log end is unknown (no leader: offline): their lag is not 0, it is unknown. */
+  readonly partitionsWithoutLogEnd: number
 }
 
 export interface GroupLag {
@@ -157,12 +159,13 @@ function lagOfGroup(group: GroupOffsets, logEndByPartition: ReadonlyMap<string, 
 
   const topics = new Map<string, TopicLag>()
   for (const row of partitions) {
-    const total = topics.get(row.topic) ?? {topic: row.topic, partitions: 0, lag: 0, partitionsWithoutLag: 0}
+    const total = topics.get(row.topic) ?? {topic: row.topic, partitions: 0, lag: 0, partitionsWithoutLag: 0, partitionsWithoutLogEnd: 0}
     topics.set(row.topic, {
       topic: row.topic,
       partitions: total.partitions + 1,
       lag: total.lag + (row.lag ?? 0),
       partitionsWithoutLag: total.partitionsWithoutLag + (row.lag === null ? 1 : 0),
+      partitionsWithoutLogEnd: total.partitionsWithoutLogEnd + (row.logEnd === null ? 1 : 0),
     })
   }
   const topicTotals = [...topics.values()]
