@@ -3,6 +3,7 @@
  * pull-request comment. JSON/YAML are the plan object itself. Formatters return strings.
  */
 import type {ConfigEntryChange, PlanSummary, TopicChange, TopicPlan} from '../core/topic-plan.js'
+import {groupProblems, groupTopicNames, isProblemGroup} from '../core/problem.js'
 import {humaneConfigValue} from '../core/topic-configs.js'
 
 function show(name: string, value: string | null): string {
@@ -91,7 +92,11 @@ export function renderPlanMarkdown(plan: TopicPlan, summary: PlanSummary, opts: 
   }
   if (plan.errors.length > 0) {
     out.push('', '**Errors**', '')
-    for (const e of plan.errors) out.push(`- \`${e.file}:${e.line}:${e.col}\` ${e.message}`)
+    // An error many topics share is one item, as on the terminal.
+    for (const e of groupProblems(plan.errors)) {
+      if (!isProblemGroup(e)) out.push(`- \`${e.file}:${e.line}:${e.col}\` ${e.message}`)
+      else out.push(`- \`${e.first.file}:${e.first.line}:${e.first.col}\` ${e.topics.length} topics: ${e.detail} (${groupTopicNames(e, ' at this line')}; \`-o json\` lists all)`)
+    }
   }
   if (plan.unmanaged.length > 0) {
     const shown = plan.unmanaged.slice(0, 100)

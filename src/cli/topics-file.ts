@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {TopicsFile} from '../app/declarative-topics.js'
-import {formatProblem} from '../core/problem.js'
+import {formatProblems} from '../core/problem.js'
 import {KafkitError} from '../errors.js'
 
 /** -f/--file and --env, shared by topics lint | plan | apply. */
@@ -11,11 +11,13 @@ export const topicsFileFlags = {
 }
 
 /**
- * Prints every problem of the file (one `file:line:col: message` line each) to stderr and fails
- * when any is an error, so plan/apply never run on a broken file.
+ * Prints the problems of the file to stderr (one `file:line:col: message` line each; a rule many
+ * topics break is one line, see formatProblems) and fails when any is an error, so plan/apply
+ * never run on a broken file.
  */
 export function requireValidSpec(topicsFile: TopicsFile): NonNullable<TopicsFile['spec']> {
-  for (const p of topicsFile.problems) process.stderr.write(`${formatProblem(p)}\n`)
+  const lines = formatProblems(topicsFile.problems, {listAll: 'kafkit topics lint -o json lists all'})
+  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`)
   if (topicsFile.spec === undefined) {
     const errors = topicsFile.problems.filter((p) => p.severity === 'error').length
     throw new KafkitError(`${topicsFile.file}: ${errors} error${errors === 1 ? '' : 's'}, nothing was planned`, {code: 'INVALID_FILE'})

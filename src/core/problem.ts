@@ -30,3 +30,79 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some((p) => p.severity === 'error')
 }
+
+/** A rule broken by more topics than this is one line: the count and the first names. */
+export const GROUP_ABOVE = 3
+
+/** `topic "NAME": detail`: the topic and the part of the message that does not name it. */
+const TOPIC_MESSAGE = /^topic "([^"]*)": /
+
+export interface ProblemGroup {
+  /** The first instance, in file order: where the line points. */
+  first: Problem
+  severity: Severity
+  /** The message without its `topic "NAME": ` prefix; the same for every topic in the group. */
+  detail: string
+  topics: string[]
+}
+
+/**
+ * Problems in file order, with those that differ only in the topic they name merged into one
+ * group when more than GROUP_ABOVE topics share them (a rule broken by 5,000 topics is one
+ * entry). Each entry is a problem or a group; a group stands where its first instance stood.
+ */
+export function groupProblems(problems: readonly Problem[]): Array<Problem | ProblemGroup> {
+  const groups = new Map<string, {first: Problem; index: number; detail: string; topics: string[]}>()
+  const keys: Array<string | undefined> = []
+  for (const [index, problem] of problems.entries()) {
+    const m = TOPIC_MESSAGE.exec(problem.message)
+    if (m === null) {
+      keys.push(undefined)
+      continue
+    }
+    const detail = problem.message.slice(m[0].length)
+    const key = `${problem.file}\u0000${problem.severity}\u0000${detail}`
+    const group = groups.get(key)
+    if (group) group.topics.push(m[1])
+    else groups.set(key, {first: problem, index, detail, topics: [m[1]]})
+    keys.push(key)
+  }
+  const out: Array<Problem | ProblemGroup> = []
+  for (const [index, problem] of problems.entries()) {
+    const key = keys[index]
+    const group = key === undefined ? undefined : groups.get(key)
+    if (group === undefined || group.topics.length <= GROUP_ABOVE) out.push(problem)
+    else if (group.index === index) out.push({first: group.first, severity: group.first.severity, detail: group.detail, topics: group.topics})
+  }
+  return out
+}
+
+export function isProblemGroup(entry: Problem | ProblemGroup): entry is ProblemGroup {
+  return 'topics' in entry && 'first' in entry
+}
+
+/** How many names a grouped line shows. */
+const NAMES_SHOWN = 3
+
+/** `"a", "b", "c" and 4997 more`; `firstNote` follows the first name. */
+export function groupTopicNames(group: ProblemGroup, firstNote = ''): string {
+  const shown = group.topics.slice(0, NAMES_SHOWN).map((t, i) => `"${t}"${i === 0 ? firstNote : ''}`)
+  const more = group.topics.length - shown.length
+  return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+}
+
+/**
+ * One line per problem, or per group of a rule many topics break:
+ * `topics.yaml:4:5: warning: 5000 topics: replicationFactor 1 is below ... ("a" at this line, "b", "c" and 4997 more; -o json lists all)`.
+ * The location is the first instance's: where a person starts fixing. `listAll` says where every
+ * instance is listed.
+ */
+export function formatProblems(problems: readonly Problem[], opts: {listAll?: string} = {}): string[] {
+  return groupProblems(problems).map((entry) => {
+    if (!isProblemGroup(entry)) return formatProblem(entry)
+    const {first} = entry
+    const label = entry.severity === 'warning' ? 'warning: ' : ''
+    const names = groupTopicNames(entry, ' at this line')
+    return `${first.file}:${first.line}:${first.col}: ${label}${entry.topics.length} topics: ${entry.detail} (${names}${opts.listAll ? `; ${opts.listAll}` : ''})`
+  })
+}

@@ -5,7 +5,7 @@ import {KafkaCommand, parseTimeoutFlag} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
 import {planSummaryLine, renderPlanText} from '../../cli/render-plan.js'
 import {requireValidSpec, topicsFileFlags} from '../../cli/topics-file.js'
-import {formatProblem} from '../../core/problem.js'
+import {formatProblems} from '../../core/problem.js'
 import {hasChanges, type PlanSummary, type TopicChange} from '../../core/topic-plan.js'
 import {ExitCode, KafkitError} from '../../errors.js'
 
@@ -42,7 +42,7 @@ sync, so a second apply of the same file is a no-op.`
     const {plan, summary} = await planTopics(conn, spec, {prune: this.flags.prune})
     const structured = this.outputFormat !== 'table'
     if (plan.errors.length > 0) {
-      for (const e of plan.errors) process.stderr.write(`${formatProblem(e)}\n`)
+      process.stderr.write(`${formatProblems(plan.errors, {listAll: 'kafkit topics plan -o json lists all'}).join('\n')}\n`)
       throw new KafkitError(`${planSummaryLine(summary)}`, {code: 'PLAN_ERRORS'})
     }
     if (!structured) this.log(renderPlanText(plan, summary))

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../cli/base-command.js'
 import {topicsFileFlags} from '../../cli/topics-file.js'
 import {readTopicsFile} from '../../app/declarative-topics.js'
-import {formatProblem, type Problem} from '../../core/problem.js'
+import {formatProblem, formatProblems, type Problem} from '../../core/problem.js'
 import {ExitCode} from '../../errors.js'
 
 export interface LintResult {
@@ -36,7 +36,8 @@ max partitions) have the severity the file gives them: error, warn or off.`
     }
     this.render(result, (r) =>
       [
-        ...r.problems.map((p) => p.text),
+        // A rule many topics break is one line; -o json has every instance.
+        ...formatProblems(r.problems, {listAll: '-o json lists all'}),
         `${r.file}: ${r.errors === 0 ? `${r.topics} topics OK` : 'invalid'}; ${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`,
       ].join('\n'),
     )

@@ -4,7 +4,7 @@ import {planTopics, readTopicsFile} from '../../app/declarative-topics.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderPlanMarkdown, renderPlanText} from '../../cli/render-plan.js'
 import {requireValidSpec, topicsFileFlags} from '../../cli/topics-file.js'
-import {formatProblem} from '../../core/problem.js'
+import {formatProblems} from '../../core/problem.js'
 import {hasChanges, type PlanSummary, type TopicPlan} from '../../core/topic-plan.js'
 import {ExitCode} from '../../errors.js'
 
@@ -36,7 +36,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes wit
     const spec = requireValidSpec(readTopicsFile(this.flags.file, this.flags.env))
     const {plan, summary} = await planTopics(await this.connection(), spec, {prune: this.flags.prune})
     const result: PlanOutput = {file: this.flags.file, summary, ...plan}
-    for (const e of plan.errors) process.stderr.write(`${formatProblem(e)}\n`)
+    if (plan.errors.length > 0) process.stderr.write(`${formatProblems(plan.errors, {listAll: '-o json lists all'}).join('\n')}\n`)
     if (this.outputFormat === 'markdown') this.log(renderPlanMarkdown(plan, summary, {file: this.flags.file}))
     else this.render(result, () => renderPlanText(plan, summary))
     if (plan.errors.length > 0) process.exitCode = ExitCode.error
