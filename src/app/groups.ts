@@ -55,12 +55,12 @@ export interface GroupSummary {
   topics: string[]
 }
 
-/** Every group with its state, members and topics: ListGroups, DescribeGroups per coordinator, one OffsetFetch per group. */
+/** Every group with its state, members and topics: ListGroups, then DescribeGroups and OffsetFetch per coordinator. */
 export async function listGroups(conn: KafkaConnection): Promise<GroupSummary[]> {
   const client = await groupsClient(conn)
   const listings = await client.listGroups()
   const names = listings.map((l) => l.group)
-  const [descriptions, committed] = await Promise.all([client.describeGroups(names), committedOfGroups(client, names)])
+  const [descriptions, committed] = await Promise.all([client.describeGroups(names), client.committedOffsetsOfGroups(names)])
   return listings.map((listing, i) => {
     const description = descriptions[i]
     const topics = new Set([...description.members.flatMap((m) => m.assignment.map((tp) => tp.topic)), ...committed[i].map((c) => c.topic)])
@@ -152,8 +152,8 @@ export interface GroupsLagOptions {
 }
 
 /**
- * Lag of many groups with few requests: one OffsetFetch per group, one DescribeGroups per
- * coordinator, and one ListOffsets per leader for the union of every group's partitions.
+ * Lag of many groups with few requests: one OffsetFetch and one DescribeGroups per coordinator,
+ * and one ListOffsets per leader for the union of every group's partitions.
  */
 export async function groupsLag(conn: KafkaConnection, opts: GroupsLagOptions): Promise<GroupsLagResult> {
   if (!opts.allGroups && opts.groups.length === 0) {
@@ -166,7 +166,7 @@ export async function groupsLag(conn: KafkaConnection, opts: GroupsLagOptions): 
 
   const client = await groupsClient(conn)
   const names = opts.allGroups ? (await client.listGroups()).map((l) => l.group) : [...new Set(opts.groups)]
-  const [descriptions, committed] = await Promise.all([client.describeGroups(names), committedOfGroups(client, names)])
+  const [descriptions, committed] = await Promise.all([client.describeGroups(names), client.committedOffsetsOfGroups(names)])
   const missing = names.filter((_, i) => !groupExists(descriptions[i].state, committed[i].length))
   if (!opts.allGroups && missing.length > 0) {
     throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${conn.brokersLabel}`, {
@@ -203,10 +203,6 @@ export async function groupsLag(conn: KafkaConnection, opts: GroupsLagOptions): 
   })
   const breaches = opts.failAbove === undefined ? [] : lagBreaches(lags, opts.failAbove)
   return {groups, threshold: opts.failAbove ?? null, breaches}
-}
-
-async function committedOfGroups(client: GroupsClient, groups: readonly string[]) {
-  return Promise.all(groups.map((group) => client.committedOffsets(group)))
 }
 
 async function lagOf(client: GroupsClient, groups: GroupOffsets[]): Promise<GroupLag[]> {

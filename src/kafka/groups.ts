@@ -14,17 +14,23 @@
  * the connection's ordinary consumer() — so it is counted, bounded by --timeout and disconnected
  * like every other client — that never joins a group or fetches for one.
  *
- * Requests: Metadata once; ListGroups once per broker; per group one OffsetFetch; DescribeGroups
- * and DeleteGroups once per coordinator; ListOffsets once per partition leader for all partitions.
+ * Requests: Metadata once; ListGroups once per broker; OffsetFetch, DescribeGroups and
+ * DeleteGroups once per coordinator (per GROUPS_PER_REQUEST groups; OffsetFetch v8, KIP-709,
+ * which kafkajs lacks, is sent by ./protocol/offset-fetch-v8.ts; brokers before Kafka 3.0 get
+ * one OffsetFetch per group); ListOffsets once per partition leader for all partitions.
  * Coordinators come from the metadata already at hand (Kafka's placement rule, see
- * offsetsTopicPartitionFor); FindCoordinator is asked only when a broker says it is not the one.
+ * offsetsTopicPartitionFor), so no FindCoordinator is sent at all (batched or not) until a broker
+ * says it is not the one; then that group alone is looked up. At most REQUESTS_IN_FLIGHT batched
+ * requests and PER_GROUP_IN_FLIGHT per-group requests are in flight at once.
  */
 import {offsetsTopicPartitionFor, RESETTABLE_GROUP_STATES, activeGroupError} from '../core/consumer-groups.js'
 import type {CommittedOffset, GroupMemberAssignment} from '../core/lag.js'
 import type {TopicPartitions} from '../core/offset-reset.js'
+import {chunked, forEachConcurrently} from '../core/concurrency.js'
 import {compareTopicPartitions, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
+import {kafkaProtocolError, sendOffsetFetchV8, supportsOffsetFetchV8, type OffsetFetchGroupResult, type ProtocolBroker} from './protocol/offset-fetch-v8.js'
 
 // ---------------------------------------------------------------------------------------------
 // The slice of kafkajs 2.2.x internals used here (src/cluster/index.js, src/broker/index.js).
@@ -49,7 +55,7 @@ interface WireMessage {
   isControlRecord?: boolean
 }
 
-interface WireBroker {
+interface WireBroker extends ProtocolBroker {
   readonly nodeId: number | string
   /** `host:port` */
   readonly brokerAddress: string
@@ -97,6 +103,15 @@ const OFFSETS_TOPIC = '__consumer_offsets'
  */
 const FETCH_BYTES_PER_PARTITION = 64 * 1024
 const FETCH_BYTES_PER_REQUEST = 32 * 1024 * 1024
+/**
+ * Groups per batched OffsetFetch / DescribeGroups: one request per coordinator up to this many
+ * groups, so requests stay O(coordinators) at thousands of groups while a response stays a few
+ * MB even when each group has offsets for many partitions.
+ */
+const GROUPS_PER_REQUEST = 2000
+const REQUESTS_IN_FLIGHT = 8
+/** Per-group requests (old brokers, moved coordinators): bounded, never one per group at once. */
+const PER_GROUP_IN_FLIGHT = 16
 /** Never sent to Kafka: the handle consumer only lends its Cluster and never joins. */
 const HANDLE_GROUP_ID = 'kafkit-cluster-handle'
 
@@ -154,6 +169,8 @@ export interface GroupsClient {
   listGroups(): Promise<GroupListing[]>
   describeGroups(groups: readonly string[]): Promise<GroupDescription[]>
   committedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<CommittedOffset[]>
+  /** Every committed offset of each group, in the order given: one OffsetFetch per coordinator. */
+  committedOffsetsOfGroups(groups: readonly string[]): Promise<CommittedOffset[][]>
   topicPartitions(topics: readonly string[]): TopicPartitions[]
   logOffsets(partitions: readonly TopicPartition[], spec: LogOffsetSpec): Promise<TopicPartitionOffset[]>
   commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>
@@ -241,23 +258,20 @@ class WireGroupsClient implements GroupsClient {
       const unique = [...new Set(groups)]
       // One DescribeGroups per coordinator. kafkajs fails the whole batch on the first group's
       // error, so a batch that hit a coordinator change is redone group by group.
-      const batches = await this.byCoordinator(unique)
-      await Promise.all(
-        batches.map(async ({broker, groups: batch}) => {
-          try {
-            const {groups: wire} = await broker.describeGroups({groupIds: batch})
-            for (const g of wire) described.set(g.groupId, toDescription(g, broker))
-          } catch (error) {
-            if (!COORDINATOR_ERRORS.has(errorType(error) ?? '')) throw error
-            await Promise.all(
-              batch.map((group) =>
-                this.withCoordinator(group, async (coordinator) => {
-                  const {groups: wire} = await coordinator.describeGroups({groupIds: [group]})
-                  for (const g of wire) described.set(g.groupId, toDescription(g, coordinator))
-                }),
-              ),
-            )
-          }
+      const redo: string[] = []
+      await forEachConcurrently(await this.byCoordinator(unique), REQUESTS_IN_FLIGHT, async ({broker, groups: batch}) => {
+        try {
+          const {groups: wire} = await broker.describeGroups({groupIds: batch})
+          for (const g of wire) described.set(g.groupId, toDescription(g, broker))
+        } catch (error) {
+          if (!COORDINATOR_ERRORS.has(errorType(error) ?? '')) throw error
+          redo.push(...batch)
+        }
+      })
+      await forEachConcurrently(redo, PER_GROUP_IN_FLIGHT, (group) =>
+        this.withCoordinator(group, async (coordinator) => {
+          const {groups: wire} = await coordinator.describeGroups({groupIds: [group]})
+          for (const g of wire) described.set(g.groupId, toDescription(g, coordinator))
         }),
       )
       return unique.map((group) => described.get(group)!)
@@ -270,16 +284,46 @@ class WireGroupsClient implements GroupsClient {
     return this.conn.run(`fetch offsets of group ${group}`, () =>
       this.withCoordinator(group, async (coordinator) => {
         const {responses} = await coordinator.offsetFetch({groupId: group, topics})
-        return responses
-          .flatMap(({topic, partitions: ps}) =>
-            ps.map((p): CommittedOffset => {
-              const offset = Number(p.offset)
-              return {topic, partition: p.partition, offset: offset >= 0 ? offset : null}
-            }),
-          )
-          .sort(compareTopicPartitions)
+        return committedFromWire(responses)
       }),
     )
+  }
+
+  /**
+   * One OffsetFetch v8 per coordinator for up to GROUPS_PER_REQUEST groups. Groups whose
+   * coordinator moved meanwhile, and every group on a broker older than Kafka 3.0, are fetched
+   * one by one (bounded) as committedOffsets does.
+   */
+  async committedOffsetsOfGroups(groups: readonly string[]): Promise<CommittedOffset[][]> {
+    const found = new Map<string, CommittedOffset[]>()
+    const oneByOne: string[] = []
+    await this.conn.run('fetch offsets of groups', async () =>
+      forEachConcurrently(await this.byCoordinator([...new Set(groups)]), REQUESTS_IN_FLIGHT, async ({broker, groups: batch}) => {
+        if (!supportsOffsetFetchV8(broker)) {
+          oneByOne.push(...batch)
+          return
+        }
+        const {groups: answers} = await sendOffsetFetchV8(
+          broker,
+          batch.map((groupId) => ({groupId, topics: null})),
+        )
+        for (const answer of answers) {
+          if (answer.errorCode === 0) {
+            found.set(answer.groupId, committedFromV8(answer))
+            continue
+          }
+          const error = kafkaProtocolError(answer.errorCode)
+          if (!COORDINATOR_ERRORS.has(error.type)) throw error
+          oneByOne.push(answer.groupId)
+        }
+      }),
+    )
+    // A group the broker left out of its answer is asked for on its own, too.
+    const missing = new Set([...oneByOne, ...groups.filter((g) => !found.has(g))])
+    await forEachConcurrently([...missing], PER_GROUP_IN_FLIGHT, async (group) => {
+      found.set(group, await this.committedOffsets(group))
+    })
+    return groups.map((group) => found.get(group)!)
   }
 
   topicPartitions(topics: readonly string[]): TopicPartitions[] {
@@ -369,13 +413,11 @@ class WireGroupsClient implements GroupsClient {
     const moved = groups.filter((g) => COORDINATOR_ERRORS.has(outcome.get(g) ?? ''))
     if (moved.length > 0) {
       await this.conn.run('delete groups', () =>
-        Promise.all(
-          moved.map((group) =>
-            this.withCoordinator(group, async (coordinator) => {
-              const {results} = await coordinator.deleteGroups([group])
-              outcome.set(group, results[0]?.errorCode === 0 ? null : (results[0]?.error?.type ?? 'unknown error'))
-            }),
-          ),
+        forEachConcurrently(moved, PER_GROUP_IN_FLIGHT, (group) =>
+          this.withCoordinator(group, async (coordinator) => {
+            const {results} = await coordinator.deleteGroups([group])
+            outcome.set(group, results[0]?.errorCode === 0 ? null : (results[0]?.error?.type ?? 'unknown error'))
+          }),
         ),
       )
     }
@@ -444,20 +486,25 @@ class WireGroupsClient implements GroupsClient {
   // -------------------------------------------------------------------------------------------
 
   /** The coordinator of a group: guessed from metadata first, FindCoordinator when told to. */
-  private coordinatorOf(group: string, opts: {ask?: boolean} = {}): Promise<WireBroker> {
+  private coordinatorOf(group: string, opts: {ask?: boolean; offsetsPartitions?: OffsetsTopicPartitions} = {}): Promise<WireBroker> {
     if (opts.ask) this.coordinators.delete(group)
     let coordinator = this.coordinators.get(group)
     if (!coordinator) {
-      coordinator = opts.ask ? this.cluster.findGroupCoordinator({groupId: group}) : this.placeGroup(group)
+      coordinator = opts.ask ? this.cluster.findGroupCoordinator({groupId: group}) : this.placeGroup(group, opts.offsetsPartitions ?? this.offsetsTopicPartitions())
       this.coordinators.set(group, coordinator)
       coordinator.catch(() => this.coordinators.delete(group))
     }
     return coordinator
   }
 
-  private placeGroup(group: string): Promise<WireBroker> {
+  /** The leaders of __consumer_offsets by partition, read once for many groups (kafkajs looks topics up linearly). */
+  private offsetsTopicPartitions(): OffsetsTopicPartitions {
     const partitions = this.cluster.findTopicPartitionMetadata(OFFSETS_TOPIC)
-    const leader = partitions.length > 0 ? partitions.find((p) => p.partitionId === offsetsTopicPartitionFor(group, partitions.length))?.leader : undefined
+    return {count: partitions.length, leaders: new Map(partitions.map((p) => [p.partitionId, p.leader]))}
+  }
+
+  private placeGroup(group: string, partitions: OffsetsTopicPartitions): Promise<WireBroker> {
+    const leader = partitions.count > 0 ? partitions.leaders.get(offsetsTopicPartitionFor(group, partitions.count)) : undefined
     // No __consumer_offsets yet (a fresh cluster): FindCoordinator also creates it.
     if (leader === undefined || leader === null || leader < 0) return this.cluster.findGroupCoordinator({groupId: group})
     return this.cluster.findBroker({nodeId: String(leader)})
@@ -475,15 +522,17 @@ class WireGroupsClient implements GroupsClient {
     }
   }
 
+  /** The groups by coordinator, in batches of at most GROUPS_PER_REQUEST. */
   private async byCoordinator(groups: readonly string[]): Promise<{broker: WireBroker; groups: string[]}[]> {
-    const coordinators = await Promise.all(groups.map((group) => this.coordinatorOf(group)))
-    const batches = new Map<string, {broker: WireBroker; groups: string[]}>()
+    const offsetsPartitions = this.offsetsTopicPartitions()
+    const coordinators = await Promise.all(groups.map((group) => this.coordinatorOf(group, {offsetsPartitions})))
+    const byNode = new Map<string, {broker: WireBroker; groups: string[]}>()
     coordinators.forEach((broker, i) => {
-      const batch = batches.get(String(broker.nodeId)) ?? {broker, groups: []}
+      const batch = byNode.get(String(broker.nodeId)) ?? {broker, groups: []}
       batch.groups.push(groups[i])
-      batches.set(String(broker.nodeId), batch)
+      byNode.set(String(broker.nodeId), batch)
     })
-    return [...batches.values()]
+    return [...byNode.values()].flatMap(({broker, groups: all}) => chunked(all, GROUPS_PER_REQUEST).map((batch) => ({broker, groups: batch})))
   }
 
   /**
@@ -494,10 +543,19 @@ class WireGroupsClient implements GroupsClient {
     for (let attempt = 1; ; attempt++) {
       try {
         const byLeader = new Map<number, TopicPartition[]>()
+        // Leaders by topic, looked up once per topic: linear in the partitions asked for.
+        const leadersOf = new Map<string, Map<number, number | null>>()
         for (const tp of partitions) {
-          const leader = this.cluster.findTopicPartitionMetadata(tp.topic).find((p) => p.partitionId === tp.partition)?.leader
+          let leaders = leadersOf.get(tp.topic)
+          if (!leaders) {
+            leaders = new Map(this.cluster.findTopicPartitionMetadata(tp.topic).map((p) => [p.partitionId, p.leader]))
+            leadersOf.set(tp.topic, leaders)
+          }
+          const leader = leaders.get(tp.partition)
           if (leader === undefined || leader === null || leader < 0) continue
-          byLeader.set(leader, [...(byLeader.get(leader) ?? []), tp])
+          const list = byLeader.get(leader)
+          if (list) list.push(tp)
+          else byLeader.set(leader, [tp])
         }
         const answers = await Promise.all(
           [...byLeader].map(async ([leader, tps]) => send(await this.cluster.findBroker({nodeId: String(leader)}), groupByTopic(tps))),
@@ -532,6 +590,39 @@ function decodeAssignment(protocol: typeof import('kafkajs').AssignerProtocol, b
 
 function groupByTopic(partitions: readonly TopicPartition[]): [string, number[]][] {
   const byTopic = new Map<string, number[]>()
-  for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition])
+  for (const tp of partitions) {
+    const list = byTopic.get(tp.topic)
+    if (list) list.push(tp.partition)
+    else byTopic.set(tp.topic, [tp.partition])
+  }
   return [...byTopic].map(([topic, ps]) => [topic, [...new Set(ps)].sort((a, b) => a - b)])
+}
+
+interface OffsetsTopicPartitions {
+  readonly count: number
+  readonly leaders: ReadonlyMap<number, number | null>
+}
+
+/** kafkajs's OffsetFetch answer as committed offsets ("-1": none), in topic-partition order. */
+function committedFromWire(responses: WirePartitionsRequest<{partition: number; offset: string}>[]): CommittedOffset[] {
+  return responses
+    .flatMap(({topic, partitions}) =>
+      partitions.map((p): CommittedOffset => {
+        const offset = Number(p.offset)
+        return {topic, partition: p.partition, offset: offset >= 0 ? offset : null}
+      }),
+    )
+    .sort(compareTopicPartitions)
+}
+
+/** The same from one group of an OffsetFetch v8 answer; a partition error throws as kafkajs's parser does. */
+function committedFromV8(answer: OffsetFetchGroupResult): CommittedOffset[] {
+  return answer.topics
+    .flatMap(({topic, partitions}) =>
+      partitions.map((p): CommittedOffset => {
+        if (p.errorCode !== 0) throw kafkaProtocolError(p.errorCode)
+        return {topic, partition: p.partition, offset: p.offset >= 0 ? p.offset : null}
+      }),
+    )
+    .sort(compareTopicPartitions)
 }
