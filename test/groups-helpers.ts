@@ -149,3 +149,23 @@ export function kafkaCoordinatorId(group: string, bootstrap = inject('kafkaBoots
   if (!m) throw new Error(`no coordinator in kafka-consumer-groups --describe --state output: ${res.stdout}${res.stderr}`)
   return Number(m[1])
 }
+
+/** kafkit's partition rows in Kafka's column format, keyed like kafkaDescribe. */
+export function asKafkaRows(partitions: readonly any[]): Map<string, KafkaDescribeRow> {
+  const cell = (v: unknown) => (v === null || v === undefined ? '-' : String(v))
+  return new Map(
+    partitions.map((p) => [
+      `${p.topic}:${p.partition}`,
+      {
+        topic: p.topic,
+        partition: p.partition,
+        current: cell(p.committed),
+        logEnd: cell(p.logEnd),
+        lag: cell(p.lag),
+        consumerId: cell(p.owner?.consumerId),
+        host: cell(p.owner?.host),
+        clientId: cell(p.owner?.clientId),
+      },
+    ]),
+  )
+}

@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {describe, expect, inject, it} from 'vitest'
 
 import {
+  asKafkaRows,
   consumeAndCommit,
   createTopic,
   kafkaCoordinatorId,
@@ -18,26 +19,6 @@ import {
   startMember,
 } from '../groups-helpers.js'
 import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
-
-/** kafkit's partition rows in Kafka's column format, keyed like kafkaDescribe. */
-function asKafkaRows(partitions: any[]) {
-  const cell = (v: unknown) => (v === null || v === undefined ? '-' : String(v))
-  return new Map(
-    partitions.map((p) => [
-      `${p.topic}:${p.partition}`,
-      {
-        topic: p.topic,
-        partition: p.partition,
-        current: cell(p.committed),
-        logEnd: cell(p.logEnd),
-        lag: cell(p.lag),
-        consumerId: cell(p.owner?.consumerId),
-        host: cell(p.owner?.host),
-        clientId: cell(p.owner?.clientId),
-      },
-    ]),
-  )
-}
 
 describe('groups describe and lag equal kafka-consumer-groups --describe', () => {
   it('for a group consumed part-way across two topics', async () => {

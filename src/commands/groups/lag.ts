@@ -8,7 +8,7 @@ import {ExitCode, KafkitError} from '../../errors.js'
 
 export default class GroupsLag extends KafkaCommand<typeof GroupsLag> {
   static summary = 'Lag of many groups in a few requests; exit 3 when a group is above --fail-above'
-  static description = `One offset fetch per group and one ListOffsets per broker for all partitions.
+  static description = `One OffsetFetch and one DescribeGroups per group coordinator for all groups (OffsetFetch v8, Kafka 3.0+; older brokers get one per group), one ListOffsets per broker for all partitions.
 Lag of a group = sum over its partitions of log end - committed offset (partitions without a committed offset are not counted).
 Exit codes: 0 ok, 3 some group's lag is above --fail-above, 1 error.`
   static examples = [
