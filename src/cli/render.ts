@@ -3,7 +3,8 @@
  * JSON/YAML for machines. Formatters return strings; the command prints them.
  */
 import Table from 'cli-table3'
-import {stringify as yamlStringify} from 'yaml'
+
+import {yamlLibrary} from '../core/lazy-yaml.js'
 
 export type OutputFormat = 'table' | 'json' | 'yaml'
 
@@ -36,7 +37,7 @@ export function renderKeyValues(pairs: [string, Cell][]): string {
 }
 
 export function renderStructured(result: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? JSON.stringify(result, null, 2) : yamlStringify(result).trimEnd()
+  return format === 'json' ? JSON.stringify(result, null, 2) : yamlLibrary().stringify(result).trimEnd()
 }
 
 /** "1 broker", "3 brokers". */

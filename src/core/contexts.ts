@@ -3,9 +3,8 @@
  * flag > KAFKA_BOOTSTRAP_SERVERS > current context > localhost:9092. Pure: the caller reads
  * the file and the environment.
  */
-import {parseDocument} from 'yaml'
-
 import {KafkitError} from '../errors.js'
+import {yamlLibrary} from './lazy-yaml.js'
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512'
 
@@ -58,7 +57,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Parses the config file text; every problem is one line naming the file and the field. */
 export function parseKafkitConfig(text: string, file: string): KafkitConfig {
-  const doc = parseDocument(text, {logLevel: 'error'})
+  const doc = yamlLibrary().parseDocument(text, {logLevel: 'error'})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]
     const pos = e.linePos?.[0]

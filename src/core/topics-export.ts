@@ -5,7 +5,9 @@
  * Only topic overrides (source 'topic') are written: values inherited from the brokers stay with
  * the brokers. The most common partition count and replication factor become `defaults`.
  */
-import {Document, isMap, type YAMLMap} from 'yaml'
+import type {YAMLMap} from 'yaml'
+
+import {yamlLibrary} from './lazy-yaml.js'
 import {humaneConfigValue, topicConfigDef} from './topic-configs.js'
 import {isProtectedTopic, liveReplicationFactor, mostCommon, type LiveClusterState, type LiveTopic} from './cluster-state.js'
 
@@ -80,6 +82,7 @@ export function exportTopicsSpec(live: LiveClusterState, options: ExportOptions 
     }
   })
 
+  const {Document, isMap} = yamlLibrary()
   const doc = new Document({
     version: 1,
     cluster: {id: live.clusterId},

@@ -21,25 +21,31 @@ const LARGE_MESSAGE_BYTES = 1_048_588
 export function lintTopicsFile(text: string, file: string, options: {env?: string} = {}): ParseResult {
   const parsed = parseTopicsSpec(text, file, options)
   if (parsed.spec === undefined) return parsed
-  const problems = sortProblems([...parsed.problems, ...lintTopicsSpec(parsed.spec)])
+  const linted = lintTopicsSpec(parsed.spec)
+  const problems = parsed.problems.length === 0 ? linted : sortProblems([...parsed.problems, ...linted])
   return {spec: hasErrors(problems) ? undefined : parsed.spec, problems}
 }
 
+/** Every finding of every topic, in file order; each names its topic (`topic`), so repeats group. */
 export function lintTopicsSpec(spec: NormalisedSpec): Problem[] {
   const naming = new RegExp(spec.policy.naming.pattern)
   const problems: Problem[] = []
+  const findings: Finding[] = []
   for (const topic of spec.topics) {
-    const report = (severity: Severity | PolicySeverity, message: string) => {
-      if (severity === 'off') return
+    findings.length = 0
+    policyFindings(spec, topic, naming, findings)
+    builtInFindings(topic, findings)
+    for (const {severity, message} of findings) {
+      if (severity === 'off') continue
       problems.push({
         file: spec.file,
-        ...topic.location,
+        line: topic.location.line,
+        col: topic.location.col,
         severity: severity === 'warn' ? 'warning' : severity,
         message: `topic "${topic.name}": ${message}`,
+        topic: topic.name,
       })
     }
-    for (const finding of policyFindings(spec, topic, naming)) report(finding.severity, finding.message)
-    for (const finding of builtInFindings(topic)) report(finding.severity, finding.message)
   }
   return sortProblems(problems)
 }
@@ -63,9 +69,8 @@ const deletesOldSegments = (topic: DesiredTopic) => effective(topic, 'cleanup.po
 /** As topics.yaml would write it: 7d, 1GiB. */
 const human = (config: string, value: number) => String(humaneConfigValue(config, String(value)))
 
-function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, naming: RegExp): Finding[] {
+function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, naming: RegExp, findings: Finding[]): void {
   const {policy} = spec
-  const findings: Finding[] = []
   if (!naming.test(topic.name)) {
     const scheme = policy.naming.pattern === DEFAULT_NAMING_PATTERN ? ' (<domain>.<entity>.<event-type>, e.g. orders.payment.completed)' : ''
     findings.push({severity: policy.naming.severity, message: `name does not match the naming policy ${policy.naming.pattern}${scheme}`})
@@ -100,11 +105,9 @@ function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, naming: RegEx
       message: `${topic.partitions} partitions exceed the policy maximum ${maxPartitions}: each partition costs broker memory, file handles and failover time, and partitions cannot be removed later`,
     })
   }
-  return findings
 }
 
-function builtInFindings(topic: DesiredTopic): Finding[] {
-  const findings: Finding[] = []
+function builtInFindings(topic: DesiredTopic, findings: Finding[]): void {
   const rf = topic.replicationFactor
   const isr = Number(effective(topic, 'min.insync.replicas'))
   if (isr > rf) {
@@ -132,5 +135,4 @@ function builtInFindings(topic: DesiredTopic): Finding[] {
   if (effective(topic, 'unclean.leader.election.enable') === 'true') {
     findings.push({severity: 'warning', message: 'unclean.leader.election.enable is true: an out-of-sync replica may become leader and acknowledged messages are lost'})
   }
-  return findings
 }

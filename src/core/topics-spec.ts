@@ -7,13 +7,16 @@
  * applies to every topic, including those that set their own replicationFactor. A config set to
  * null in a higher layer un-declares it (the broker's value applies).
  */
-import {Ajv, type ErrorObject} from 'ajv'
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import type {ErrorObject} from 'ajv'
+import type {Document, Node} from 'yaml'
 import {didYouMean} from './did-you-mean.js'
 import {hasErrors, sortProblems, type Problem, type Severity} from './problem.js'
 import {normaliseConfigValue, topicConfigDef, unknownConfigMessage} from './topic-configs.js'
-import {DEFAULT_NAMING_PATTERN, topicsFileSchema} from './topics-schema.js'
+import validateTopicsFile from './topics-schema-validate.generated.js'
+import {DEFAULT_NAMING_PATTERN} from './topics-schema.js'
 import {parseDuration} from './units.js'
+import {yamlLibrary} from './lazy-yaml.js'
+import {parseYamlSubset, type SubsetDocument} from './yaml-subset.js'
 
 export type PolicySeverity = 'error' | 'warn' | 'off'
 
@@ -78,10 +81,12 @@ function oneLine(message: string): string {
 }
 
 export function parseTopicsSpec(text: string, file: string, options: {env?: string} = {}): ParseResult {
-  const lineCounter = new LineCounter()
-  // logLevel 'error': problems are reported as file:line:col, never as Node process warnings.
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, logLevel: 'error'})
-  const reader = new DocumentReader(file, doc, lineCounter)
+  // Most files are plain YAML the fast reader takes whole; anything else (and every syntax
+  // error) goes to the yaml library.
+  const subset = parseYamlSubset(text)
+  if (subset !== undefined) return checkData(new DocumentReader(file, new SubsetTree(subset, text)), subset.data, options)
+  const {doc, lineCounter} = parseWithYamlLibrary(text)
+  const reader = new DocumentReader(file, new YamlTree(doc, lineCounter))
 
   for (const error of doc.errors) reader.reportAtOffset('error', error.pos[0], error.message)
   for (const warning of doc.warnings) reader.reportAtOffset('warning', warning.pos[0], warning.message)
@@ -98,7 +103,10 @@ export function parseTopicsSpec(text: string, file: string, options: {env?: stri
     reader.report('error', [], 'the file is empty; it needs at least "version: 1" and "topics:"')
     return {spec: undefined, problems: sortProblems(reader.problems)}
   }
+  return checkData(reader, data, options)
+}
 
+function checkData(reader: DocumentReader, data: unknown, options: {env?: string}): ParseResult {
   for (const error of schemaErrors(data)) reportSchemaError(reader, data, error)
   const spec = buildSpec(reader, data, options.env)
   return {spec: hasErrors(reader.problems) ? undefined : spec, problems: sortProblems(reader.problems)}
@@ -107,17 +115,30 @@ export function parseTopicsSpec(text: string, file: string, options: {env?: stri
 // ---------------------------------------------------------------------------------------------
 // Positions: every problem names the YAML node it is about.
 
-class DocumentReader {
-  readonly problems: Problem[] = []
+/** Where the nodes of a parsed document are: the yaml library's Document, or the fast reader's tree. */
+interface SourceTree {
+  /** Offset of the node at `path`, or of the nearest existing ancestor; with `key`, of the map key. */
+  offset(path: Path, options: {key?: boolean}): number | undefined
+  /** The scalar at `path` as written, when the node there is a plain scalar. */
+  scalarSource(path: Path): string | undefined
+  linePos(offset: number): SourceLocation
+}
 
+function parseWithYamlLibrary(text: string) {
+  const {LineCounter, parseDocument} = yamlLibrary()
+  const lineCounter = new LineCounter()
+  // logLevel 'error': problems are reported as file:line:col, never as Node process warnings.
+  return {doc: parseDocument(text, {lineCounter, prettyErrors: false, logLevel: 'error'}), lineCounter}
+}
+
+class YamlTree implements SourceTree {
   constructor(
-    readonly file: string,
     private readonly doc: Document,
-    private readonly lineCounter: LineCounter,
+    private readonly lineCounter: InstanceType<typeof import('yaml').LineCounter>,
   ) {}
 
-  /** The node at `path`, or the nearest existing ancestor; with `key`, the map key instead of its value. */
-  node(path: Path, options: {key?: boolean} = {}): Node | undefined {
+  private node(path: Path, options: {key?: boolean} = {}): Node | undefined {
+    const {isMap, isScalar, isSeq} = yamlLibrary()
     let node = this.doc.contents as Node | null
     if (node === null) return undefined
     for (const [index, segment] of path.entries()) {
@@ -139,9 +160,69 @@ class DocumentReader {
     return node
   }
 
+  offset(path: Path, options: {key?: boolean}): number | undefined {
+    return this.node(path, options)?.range?.[0]
+  }
+
+  scalarSource(path: Path): string | undefined {
+    const node = this.node(path)
+    return yamlLibrary().isScalar(node) && typeof node.source === 'string' ? node.source : undefined
+  }
+
+  linePos(offset: number): SourceLocation {
+    return this.lineCounter.linePos(offset)
+  }
+}
+
+/**
+ * Positions in a file the fast reader took: it keeps only where each topic's entry is (every lint
+ * and plan problem of a topic points there); any other position is asked of the yaml library,
+ * which then parses the file once. That happens only for a file with problems elsewhere.
+ */
+class SubsetTree implements SourceTree {
+  private full: YamlTree | undefined
+
+  constructor(
+    private readonly doc: SubsetDocument,
+    private readonly text: string,
+  ) {}
+
+  private yamlTree(): YamlTree {
+    if (this.full === undefined) {
+      const {doc, lineCounter} = parseWithYamlLibrary(this.text)
+      this.full = new YamlTree(doc, lineCounter)
+    }
+    return this.full
+  }
+
+  offset(path: Path, options: {key?: boolean}): number | undefined {
+    if (path.length === 2 && path[0] === 'topics' && typeof path[1] === 'number' && !options.key) {
+      const offset = this.doc.topicOffsets[path[1]]
+      if (offset !== undefined) return offset
+    }
+    return this.yamlTree().offset(path, options)
+  }
+
+  scalarSource(path: Path): string | undefined {
+    return this.yamlTree().scalarSource(path)
+  }
+
+  linePos(offset: number): SourceLocation {
+    return this.doc.linePos(offset)
+  }
+}
+
+class DocumentReader {
+  readonly problems: Problem[] = []
+
+  constructor(
+    readonly file: string,
+    private readonly tree: SourceTree,
+  ) {}
+
   locate(path: Path, options: {key?: boolean} = {}): SourceLocation {
-    const offset = this.node(path, options)?.range?.[0]
-    return offset === undefined ? {line: 1, col: 1} : this.lineCounter.linePos(offset)
+    const offset = this.tree.offset(path, options)
+    return offset === undefined ? {line: 1, col: 1} : this.tree.linePos(offset)
   }
 
   report(severity: Severity, path: Path, message: string, options: {key?: boolean} = {}): void {
@@ -150,7 +231,7 @@ class DocumentReader {
   }
 
   reportAtOffset(severity: Severity, offset: number, message: string): void {
-    const {line, col} = this.lineCounter.linePos(offset)
+    const {line, col} = this.tree.linePos(offset)
     this.problems.push({file: this.file, line, col, severity, message: oneLine(message)})
   }
 
@@ -160,18 +241,18 @@ class DocumentReader {
    */
   exactValue(path: Path, value: unknown): unknown {
     if (typeof value !== 'number' || Number.isSafeInteger(value) || !Number.isInteger(value)) return value
-    const node = this.node(path)
-    return isScalar(node) && typeof node.source === 'string' && /^[-+]?\d+$/.test(node.source) ? node.source : value
+    const source = this.tree.scalarSource(path)
+    return source !== undefined && /^[-+]?\d+$/.test(source) ? source : value
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Schema validation, with ajv's errors rephrased and placed on the offending node.
-
-let validator: ReturnType<Ajv['compile']> | undefined
+// Schema validation, with ajv's errors rephrased and placed on the offending node. The validator
+// is Ajv's code for topicsFileSchema, generated ahead of time (scripts/gen-schema.mjs): compiling
+// the schema on every run cost more than validating 10,000 topics.
 
 function schemaErrors(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({allErrors: true, allowUnionTypes: true, verbose: true, strict: true}).compile(topicsFileSchema)
+  const validator = validateTopicsFile as unknown as {(data: unknown): boolean; errors?: ErrorObject[] | null}
   return validator(data) ? [] : (validator.errors ?? [])
 }
 

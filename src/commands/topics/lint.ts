@@ -10,7 +10,8 @@ export interface LintResult {
   topics: number
   errors: number
   warnings: number
-  problems: (Problem & {text: string})[]
+  /** Every problem; `text` (the formatted line) in JSON/YAML output. */
+  problems: (Problem & {text?: string})[]
 }
 
 export default class TopicsLint extends BaseCommand<typeof TopicsLint> {
@@ -24,7 +25,8 @@ max partitions) have the severity the file gives them: error, warn or off.`
 
   async run(): Promise<LintResult> {
     const topicsFile = readTopicsFile(this.flags.file, this.flags.env)
-    const problems = topicsFile.problems.map((p) => ({...p, text: formatProblem(p)}))
+    // The formatted line of each problem only where it is printed: a table groups them.
+    const problems = this.outputFormat === 'table' ? topicsFile.problems : topicsFile.problems.map((p) => ({...p, text: formatProblem(p)}))
     const errors = problems.filter((p) => p.severity === 'error').length
     const result: LintResult = {
       file: topicsFile.file,

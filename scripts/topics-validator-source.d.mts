@@ -1,0 +1,2 @@
+export declare const VALIDATOR_OPTIONS: Record<string, unknown>
+export declare function topicsValidatorSource(schema: unknown): string
