@@ -97,18 +97,23 @@ export async function applyTopicPlan(
   const applied: ApplyReport['applied'] = []
   const failed: ChangeFailure[] = []
   const progress = (step: TopicChange['kind'], message: string, reassignment?: ReassignmentProgress) => opts.onProgress?.({step, message, reassignment})
+  /** Topics with a failed step: their later steps are skipped. */
+  const failedTopics = new Set<string>()
   const record = (kind: TopicChange['kind'], topics: string[], failures: TopicFailure[]) => {
-    const failedTopics = new Set(failures.map((f) => f.topic))
-    failed.push(...failures.map((f) => ({...f, kind})))
-    applied.push(...topics.filter((t) => !failedTopics.has(t)).map((topic) => ({topic, kind})))
+    const failedNow = new Set(failures.map((f) => f.topic))
+    for (const f of failures) {
+      failed.push({...f, kind})
+      failedTopics.add(f.topic)
+    }
+    for (const topic of topics) if (!failedNow.has(topic)) applied.push({topic, kind})
   }
-  const notFailed = <T extends {topic: string}>(items: T[]) => items.filter((i) => !failed.some((f) => f.topic === i.topic))
+  const notFailed = <T extends {topic: string}>(items: T[]) => items.filter((i) => !failedTopics.has(i.topic))
 
   const creates = changesOf(plan, 'create')
   if (creates.length > 0) {
     progress('create', `creating ${creates.length} topic(s)`)
     const items = creates.map((c) => ({topic: c.topic, partitions: c.partitions, replicationFactor: c.replicationFactor, configs: c.configs}))
-    record('create', creates.map((c) => c.topic), await createTopicsReportingFailures(conn, items))
+    record('create', creates.map((c) => c.topic), await createTopicsReportingFailures(conn, items, {onProgress: (m) => progress('create', m)}))
   }
 
   const growths = notFailed(changesOf(plan, 'addPartitions'))
@@ -149,15 +154,22 @@ export async function applyTopicPlan(
   // The report of what was done must survive a cluster that fails right after.
   try {
     // Brokers learn of a new topic or config a moment after the controller acknowledged it (longer
-    // on Kafka 3.9): re-plan for a few seconds while an applied change does not show yet.
-    // Only exactly what was applied, on topics where nothing failed, can be expected to show.
-    const failedTopics = new Set(failed.map((f) => f.topic))
+    // on Kafka 3.9, and a broker applies thousands of changes in steps): re-plan while applied
+    // changes still do not show, as long as fewer show each time; --timeout (at most 10s) bounds
+    // a stretch without progress. Only exactly what was applied, on topics where nothing failed,
+    // can be expected to show.
     const awaited = new Set(applied.filter((a) => !failedTopics.has(a.topic)).map((a) => `${a.kind} ${a.topic}`))
-    const settleBy = Date.now() + Math.min(conn.timeoutMs, 10_000)
+    const stillShowing = (result: TopicsPlanResult) => result.plan.changes.filter((c) => awaited.has(`${c.kind} ${c.topic}`)).length
+    const patienceMs = Math.min(conn.timeoutMs, 10_000)
     let after = await planTopics(conn, spec, {prune: opts.prune})
-    while (after.plan.changes.some((c) => awaited.has(`${c.kind} ${c.topic}`)) && Date.now() < settleBy) {
+    let showing = stillShowing(after)
+    let progressAt = Date.now()
+    while (showing > 0 && Date.now() < progressAt + patienceMs) {
       await new Promise((resolve) => setTimeout(resolve, 250))
       after = await planTopics(conn, spec, {prune: opts.prune})
+      const now = stillShowing(after)
+      if (now < showing) progressAt = Date.now()
+      showing = now
     }
     return {applied, failed, after}
   } catch (error) {

@@ -1,7 +1,15 @@
 /**
- * Batched topic writes that report failures per topic. kafkajs throws on the FIRST failed resource
- * of a batched request without saying which one (the broker applied the others); so when a batch
- * fails, each topic of it is retried alone to attribute errors. Every write here is safe to repeat.
+ * Batched topic writes that report failures per topic, at any scale (10,000 topics in one apply).
+ *
+ * - CreateTopics goes in chunks (CREATE_CHUNK_TOPICS topics and at most CREATE_CHUNK_PARTITIONS
+ *   partitions per request); kafkajs names each failed topic of a chunk, so a failure is reported
+ *   on its own topic, with the broker's reason, and nothing is re-sent.
+ * - The other writes: kafkajs throws on the FIRST failed resource of a batched request without
+ *   saying which one (the broker applied the others); so when a batch fails, its topics are
+ *   retried alone (or, for AlterConfigs, in halves) to attribute the errors. Every write here is
+ *   safe to repeat.
+ * - A failure of the cluster itself (timeout, unreachable, not authorised) stops the step: the
+ *   topics of later batches are reported as not sent, instead of waiting --timeout for each.
  */
 import type {Admin} from 'kafkajs'
 
@@ -13,8 +21,19 @@ import {translateKafkaError} from './errors.js'
 keepCreateTopicsErrorMessages()
 
 const CONFIG_RESOURCE_TOPIC = 2
-/** Topics per request: keeps any single request well under the broker's size limits. */
-const BATCH_SIZE = 500
+/** Topics per request of the batched writes other than CreateTopics. */
+const BATCH_SIZE = 1000
+/**
+ * Topics per CreateTopics request (KAFKIT_CREATE_CHUNK overrides it, for bench/scale-apply.mjs).
+ * The controller answers any size at once; a broker then shows a request's topics all together,
+ * after creating every log of it (two fsyncs per partition), so the chunk is also the step in
+ * which leaders appear: small enough that a loaded broker shows each well within --timeout.
+ */
+export const CREATE_CHUNK_TOPICS = Number(process.env.KAFKIT_CREATE_CHUNK) || 250
+/** KRaft refuses a CreateTopics of more than 10,000 partitions ("Excessively large number of partitions per request"). */
+export const CREATE_CHUNK_PARTITIONS = 5000
+/** Errors of the cluster, not of a topic: sending the rest of a step would only fail the same way, --timeout after --timeout. */
+const CLUSTER_ERRORS = new Set(['TIMEOUT', 'UNREACHABLE', 'BROKER_UNREACHABLE', 'TLS', 'AUTH', 'CLUSTER_AUTHORIZATION_FAILED'])
 
 export interface TopicFailure {
   topic: string
@@ -47,9 +66,12 @@ export interface TopicReassignment {
   partitions: {partition: number; replicas: number[]}[]
 }
 
-function chunks<T>(items: T[]): T[][] {
+/** How far a long step has got: for a progress note. */
+export type StepProgress = (message: string) => void
+
+function chunks<T>(items: T[], size = BATCH_SIZE): T[][] {
   const out: T[][] = []
-  for (let i = 0; i < items.length; i += BATCH_SIZE) out.push(items.slice(i, i + BATCH_SIZE))
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
 
@@ -57,30 +79,55 @@ function describeError(error: unknown, conn: KafkaConnection): string {
   return translateKafkaError(error, conn.brokersLabel).message
 }
 
-/** Runs `batch` per chunk; on failure retries each item alone with `single` to name the failures. */
+function notSent(cause: KafkitError): string {
+  return `not sent: an earlier request of this step failed (${cause.message})`
+}
+
+/**
+ * Runs `batch` per chunk; when a chunk fails, finds the topics that failed: each alone with
+ * `single`, or by halves with `bisect` (for writes that are idempotent, O(failures × log n)
+ * requests). A cluster error fails the chunk and marks the later chunks not sent.
+ */
 async function batchReportingFailures<T extends {topic: string}>(
   conn: KafkaConnection,
   what: string,
   items: T[],
   batch: (admin: Admin, items: T[]) => Promise<void>,
-  single: (admin: Admin, item: T) => Promise<void> = (admin, item) => batch(admin, [item]),
+  opts: {single?: (admin: Admin, item: T) => Promise<void>; bisect?: boolean} = {},
 ): Promise<TopicFailure[]> {
   if (items.length === 0) return []
   const admin = await conn.admin()
+  const single = opts.single ?? ((a: Admin, item: T) => batch(a, [item]))
   const failures: TopicFailure[] = []
-  for (const chunk of chunks(items)) {
+  let stopped: KafkitError | undefined
+  const attempt = async (part: T[], alone: boolean): Promise<KafkitError | undefined> => {
     try {
-      await conn.run(what, () => batch(admin, chunk))
-    } catch {
-      for (const item of chunk) {
-        try {
-          await conn.run(what, () => single(admin, item))
-        } catch (error) {
-          failures.push({topic: item.topic, error: describeError(error, conn)})
-        }
-      }
+      await conn.run(what, () => (alone ? single(admin, part[0]) : batch(admin, part)))
+      return undefined
+    } catch (error) {
+      const e = translateKafkaError(error, conn.brokersLabel)
+      if (CLUSTER_ERRORS.has(e.code)) stopped ??= e
+      return e
     }
   }
+  const send = async (part: T[]): Promise<void> => {
+    if (stopped) {
+      failures.push(...part.map((i) => ({topic: i.topic, error: notSent(stopped!)})))
+      return
+    }
+    const error = await attempt(part, part.length === 1)
+    if (!error) return
+    if (part.length === 1 || stopped) {
+      failures.push(...part.map((i) => ({topic: i.topic, error: error.message})))
+    } else if (opts.bisect) {
+      const mid = Math.ceil(part.length / 2)
+      await send(part.slice(0, mid))
+      await send(part.slice(mid))
+    } else {
+      for (const item of part) await send([item])
+    }
+  }
+  for (const chunk of chunks(items)) await send(chunk)
   return failures
 }
 
@@ -100,32 +147,148 @@ function sendCreateTopics(admin: Admin, topics: TopicToCreate[], timeoutMs: numb
   })
 }
 
-/**
- * Until every partition of the new topics has a leader in the brokers' metadata, within its own
- * --timeout. Separate from the create's conn.run on purpose: a failed look must never send the
- * CreateTopics again.
- * Any error (topic not known yet, no leader yet, a broker still listed but down) means "not yet".
- */
-async function waitForLeaders(conn: KafkaConnection, admin: Admin, names: string[]): Promise<void> {
-  if (names.length === 0) return
-  const deadline = Date.now() + conn.timeoutMs
-  let lastProblem = 'no leader yet'
-  for (;;) {
-    try {
-      // A metadata read is safe to repeat; bounded so the whole wait ends at its deadline.
-      const {topics} = await conn.run('wait for leaders', () => admin.fetchTopicMetadata({topics: names}), Math.max(100, deadline - Date.now()))
-      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return
-    } catch (error) {
-      lastProblem = translateKafkaError(error, conn.brokersLabel).message
+/** Chunks of at most CREATE_CHUNK_TOPICS topics and CREATE_CHUNK_PARTITIONS partitions (a bigger topic goes alone). */
+export function createChunks(topics: TopicToCreate[]): TopicToCreate[][] {
+  const out: TopicToCreate[][] = []
+  let current: TopicToCreate[] = []
+  let partitions = 0
+  for (const t of topics) {
+    if (current.length > 0 && (current.length >= CREATE_CHUNK_TOPICS || partitions + t.partitions > CREATE_CHUNK_PARTITIONS)) {
+      out.push(current)
+      current = []
+      partitions = 0
     }
-    if (Date.now() >= deadline) {
-      throw new KafkitError(`created ${names.join(', ')}, but not every partition had a leader within ${Math.round(conn.timeoutMs / 1000)}s (${lastProblem})`, {
-        code: 'NO_LEADER',
-        hint: 'check kafkit cluster health',
-      })
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    current.push(t)
+    partitions += t.partitions
   }
+  if (current.length > 0) out.push(current)
+  return out
+}
+
+/**
+ * The topics of a failed CreateTopics that the broker refused, each with its own reason (kafkajs
+ * throws one aggregate error naming every failed topic); undefined when the request itself failed.
+ * TOPIC_ALREADY_EXISTS is not a failure here: the plan saw the topic missing, so it is ours from
+ * an earlier attempt or another writer's; the re-plan after apply compares it with the file.
+ */
+function refusedTopics(error: unknown, conn: KafkaConnection): TopicFailure[] | undefined {
+  const errors = (error as {errors?: unknown})?.errors
+  if (!Array.isArray(errors) || errors.length === 0 || !errors.every((e) => typeof e?.topic === 'string')) return undefined
+  return errors.filter((e) => e.type !== 'TOPIC_ALREADY_EXISTS').map((e) => ({topic: e.topic as string, error: describeError(e, conn)}))
+}
+
+/** Topics known to exist and their partition count, for the leader wait. */
+interface CreatedTopic {
+  topic: string
+  partitions: number
+}
+
+/**
+ * Creates the topics in chunks, then waits for their leaders. Returns every topic that failed,
+ * each with its own reason: refused by the broker, not sent, or created without leaders in time.
+ */
+export async function createTopicsReportingFailures(conn: KafkaConnection, topics: TopicToCreate[], opts: {onProgress?: StepProgress} = {}): Promise<TopicFailure[]> {
+  if (topics.length === 0) return []
+  const admin = await conn.admin()
+  const failures: TopicFailure[] = []
+  const created: CreatedTopic[] = []
+  let stopped: KafkitError | undefined
+  let sent = 0
+  for (const chunk of createChunks(topics)) {
+    if (stopped) {
+      failures.push(...chunk.map((t) => ({topic: t.topic, error: notSent(stopped!)})))
+      continue
+    }
+    let refused: TopicFailure[] | undefined
+    // Once more after a failure of the cluster (a timeout may have been slow, not lost): a topic
+    // the first try did create comes back as TOPIC_ALREADY_EXISTS, which is success.
+    for (let tries = 1; ; tries++) {
+      try {
+        refused = await conn.run('create topics', async () => {
+          try {
+            await sendCreateTopics(admin, chunk, conn.timeoutMs)
+            return []
+          } catch (error) {
+            const perTopic = refusedTopics(error, conn)
+            if (perTopic) return perTopic
+            throw error
+          }
+        })
+        break
+      } catch (error) {
+        const e = translateKafkaError(error, conn.brokersLabel)
+        if (tries >= 2 || !CLUSTER_ERRORS.has(e.code)) {
+          if (CLUSTER_ERRORS.has(e.code)) stopped = e
+          failures.push(...chunk.map((t) => ({topic: t.topic, error: e.message})))
+          break
+        }
+      }
+    }
+    if (refused) {
+      failures.push(...refused)
+      const failed = new Set(refused.map((f) => f.topic))
+      for (const t of chunk) if (!failed.has(t.topic)) created.push({topic: t.topic, partitions: t.partitions})
+    }
+    sent += chunk.length
+    if (sent < topics.length) opts.onProgress?.(`creating topics: ${sent}/${topics.length} sent`)
+  }
+  failures.push(...(await waitForLeaders(conn, admin, created, {onProgress: opts.onProgress})))
+  return failures
+}
+
+/**
+ * Waits until every partition of the created topics has a leader in the brokers' metadata, for
+ * as long as leaders keep appearing: a broker applies a large creation in steps (one local broker
+ * showed 500 more topics every ~5 s), so --timeout bounds each stretch without progress, not the
+ * whole wait. Returns the topics still without leaders, each with the same short reason.
+ *
+ * Separate from the create's conn.run on purpose: a failed look must never send CreateTopics
+ * again. Any error (topic not known yet, no leader yet, a broker still listed but down) means
+ * "not yet". Each look is one Metadata request: for a few topics by name, for more for all topics
+ * (a request naming a topic the broker does not know yet fails as a whole).
+ */
+export async function waitForLeaders(
+  conn: KafkaConnection,
+  admin: Admin,
+  topics: CreatedTopic[],
+  opts: {onProgress?: StepProgress; pollMs?: number} = {},
+): Promise<TopicFailure[]> {
+  const pending = new Map(topics.map((t) => [t.topic, t.partitions]))
+  const total = pending.size
+  const started = Date.now()
+  let progressAt = started
+  let reportedAt = started
+  let lastProblem: string | undefined
+  while (pending.size > 0) {
+    const before = pending.size
+    try {
+      const names = pending.size <= 50 ? [...pending.keys()] : []
+      const {topics: live} = await conn.run('wait for leaders', () => admin.fetchTopicMetadata({topics: names}))
+      for (const t of live) {
+        const want = pending.get(t.name)
+        if (want !== undefined && t.partitions.length >= want && t.partitions.every((p) => p.leader >= 0)) pending.delete(t.name)
+      }
+      lastProblem = undefined
+    } catch (error) {
+      lastProblem = describeError(error, conn)
+    }
+    if (pending.size < before) {
+      progressAt = Date.now()
+      if (pending.size > 0 && progressAt - reportedAt >= 2000) {
+        reportedAt = progressAt
+        opts.onProgress?.(`waiting for leaders: ${total - pending.size}/${total} topics ready`)
+      }
+    }
+    if (pending.size === 0) break
+    if (Date.now() >= progressAt + conn.timeoutMs) {
+      const waited = Math.round((Date.now() - started) / 1000)
+      const stalled = Math.round(conn.timeoutMs / 1000)
+      const reason = `created, but without a leader for every partition after ${waited}s (none appeared in the last ${stalled}s${lastProblem ? `: ${lastProblem}` : ''})`
+      return [...pending.keys()].map((topic) => ({topic, error: reason}))
+    }
+    await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? (pending.size > 50 ? 500 : 200)))
+  }
+  return []
 }
 
 /** `topics create`: one topic; an existing topic is the TOPIC_ALREADY_EXISTS KafkitError. */
@@ -133,24 +296,8 @@ export async function createTopic(conn: KafkaConnection, topic: TopicToCreate): 
   const admin = await conn.admin()
   const created = await conn.run('create topic', () => sendCreateTopics(admin, [topic], conn.timeoutMs))
   if (!created) throw new KafkitError(`topic "${topic.topic}" already exists`, {code: 'TOPIC_ALREADY_EXISTS'})
-  await waitForLeaders(conn, admin, [topic.topic])
-}
-
-export async function createTopicsReportingFailures(conn: KafkaConnection, topics: TopicToCreate[]): Promise<TopicFailure[]> {
-  const failures = await batchReportingFailures(conn, 'create topics', topics, async (admin, batch) => {
-    const created = await sendCreateTopics(admin, batch, conn.timeoutMs)
-    // false = every topic already existed: for a single retry after a partial batch, that is ours.
-    if (!created && batch.length > 1) throw new Error('topics already exist')
-  })
-  const failed = new Set(failures.map((f) => f.topic))
-  const created = topics.map((t) => t.topic).filter((t) => !failed.has(t))
-  try {
-    await waitForLeaders(conn, await conn.admin(), created)
-  } catch (error) {
-    const message = (error as Error).message
-    for (const topic of created) failures.push({topic, error: message})
-  }
-  return failures
+  const [failure] = await waitForLeaders(conn, admin, [{topic: topic.topic, partitions: topic.partitions}])
+  if (failure) throw new KafkitError(failure.error, {code: 'NO_LEADER', hint: 'check kafkit cluster health'})
 }
 
 export async function addPartitionsReportingFailures(conn: KafkaConnection, items: PartitionsToAdd[]): Promise<TopicFailure[]> {
@@ -163,26 +310,35 @@ export async function addPartitionsReportingFailures(conn: KafkaConnection, item
         timeout: conn.timeoutMs,
         topicPartitions: batch.map((p) => ({topic: p.topic, count: p.count, ...(p.assignments ? {assignments: p.assignments} : {})})),
       }) as Promise<any>,
-    async (admin, item) => {
-      // A partial batch may already have grown this topic; growing it again would fail.
-      const {topics} = await admin.fetchTopicMetadata({topics: [item.topic]})
-      if ((topics[0]?.partitions.length ?? 0) >= item.count) return
-      await admin.createPartitions({timeout: conn.timeoutMs, topicPartitions: [{topic: item.topic, count: item.count, ...(item.assignments ? {assignments: item.assignments} : {})}]})
+    {
+      single: async (admin, item) => {
+        // A partial batch may already have grown this topic; growing it again would fail.
+        const {topics} = await admin.fetchTopicMetadata({topics: [item.topic]})
+        if ((topics[0]?.partitions.length ?? 0) >= item.count) return
+        await admin.createPartitions({timeout: conn.timeoutMs, topicPartitions: [{topic: item.topic, count: item.count, ...(item.assignments ? {assignments: item.assignments} : {})}]})
+      },
     },
   )
 }
 
+/** AlterConfigs is idempotent (the complete override set each time): a failed batch is searched by halves. */
 export function alterTopicConfigsReportingFailures(conn: KafkaConnection, items: TopicOverrides[]): Promise<TopicFailure[]> {
-  return batchReportingFailures(conn, 'alter configs', items, async (admin, batch) => {
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: batch.map((t) => ({
-        type: CONFIG_RESOURCE_TOPIC,
-        name: t.topic,
-        configEntries: Object.entries(t.overrides).map(([name, value]) => ({name, value})),
-      })),
-    })
-  })
+  return batchReportingFailures(
+    conn,
+    'alter configs',
+    items,
+    async (admin, batch) => {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: batch.map((t) => ({
+          type: CONFIG_RESOURCE_TOPIC,
+          name: t.topic,
+          configEntries: Object.entries(t.overrides).map(([name, value]) => ({name, value})),
+        })),
+      })
+    },
+    {bisect: true},
+  )
 }
 
 export function reassignPartitionsReportingFailures(conn: KafkaConnection, items: TopicReassignment[]): Promise<TopicFailure[]> {
@@ -252,13 +408,15 @@ export function deleteTopicsReportingFailures(conn: KafkaConnection, names: stri
     'delete topics',
     names.map((topic) => ({topic})),
     (admin, batch) => admin.deleteTopics({topics: batch.map((t) => t.topic), timeout: conn.timeoutMs}),
-    async (admin, item) => {
-      try {
-        await admin.deleteTopics({topics: [item.topic], timeout: conn.timeoutMs})
-      } catch (error) {
-        // Deleted by the partial batch already: that is success.
-        if ((error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
-      }
+    {
+      single: async (admin, item) => {
+        try {
+          await admin.deleteTopics({topics: [item.topic], timeout: conn.timeoutMs})
+        } catch (error) {
+          // Deleted by the partial batch already: that is success.
+          if ((error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
+        }
+      },
     },
   )
 }
