@@ -59,9 +59,12 @@ export interface ProblemGroup {
  * entry). Each entry is a problem or a group; a group stands where its first instance stood.
  */
 export function groupProblems(problems: readonly Problem[]): Array<Problem | ProblemGroup> {
-  const groups = new Map<string, {first: Problem; index: number; detail: string; topics: string[]}>()
-  const keys: Array<string | undefined> = []
-  for (const [index, problem] of problems.entries()) {
+  type Group = {first: Problem; index: number; detail: string; topics: string[]}
+  // By file and severity, then by detail: the detail is the only long key hashed.
+  const groups = new Map<string, Map<string, Group>>()
+  const groupOf: Array<Group | undefined> = new Array(problems.length)
+  for (let index = 0; index < problems.length; index++) {
+    const problem = problems[index]
     const {message} = problem
     let topic: string
     let detail: string
@@ -70,24 +73,22 @@ export function groupProblems(problems: readonly Problem[]): Array<Problem | Pro
       detail = message.slice(10 + topic.length)
     } else {
       const m = TOPIC_MESSAGE.exec(message)
-      if (m === null) {
-        keys.push(undefined)
-        continue
-      }
+      if (m === null) continue
       topic = m[1]
       detail = message.slice(m[0].length)
     }
-    const key = `${problem.file}\u0000${problem.severity}\u0000${detail}`
-    const group = groups.get(key)
-    if (group) group.topics.push(topic)
-    else groups.set(key, {first: problem, index, detail, topics: [topic]})
-    keys.push(key)
+    const scope = `${problem.file}\u0000${problem.severity}`
+    let byDetail = groups.get(scope)
+    if (byDetail === undefined) groups.set(scope, (byDetail = new Map()))
+    let group = byDetail.get(detail)
+    if (group === undefined) byDetail.set(detail, (group = {first: problem, index, detail, topics: []}))
+    group.topics.push(topic)
+    groupOf[index] = group
   }
   const out: Array<Problem | ProblemGroup> = []
-  for (const [index, problem] of problems.entries()) {
-    const key = keys[index]
-    const group = key === undefined ? undefined : groups.get(key)
-    if (group === undefined || group.topics.length <= GROUP_ABOVE) out.push(problem)
+  for (let index = 0; index < problems.length; index++) {
+    const group = groupOf[index]
+    if (group === undefined || group.topics.length <= GROUP_ABOVE) out.push(problems[index])
     else if (group.index === index) out.push({first: group.first, severity: group.first.severity, detail: group.detail, topics: group.topics})
   }
   return out

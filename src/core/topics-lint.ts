@@ -26,26 +26,43 @@ export function lintTopicsFile(text: string, file: string, options: {env?: strin
   return {spec: hasErrors(problems) ? undefined : parsed.spec, problems}
 }
 
-/** Every finding of every topic, in file order; each names its topic (`topic`), so repeats group. */
+/**
+ * Every finding of every topic, in file order; each names its topic (`topic`), so repeats group.
+ * Apart from the naming rule, findings depend only on the partitions, replication factor and
+ * configs, which most topics of a large file share: they are worked out once per combination.
+ */
 export function lintTopicsSpec(spec: NormalisedSpec): Problem[] {
   const naming = new RegExp(spec.policy.naming.pattern)
+  const namingFinding = namingRuleFinding(spec)
+  const byShape = new Map<string, Finding[]>()
   const problems: Problem[] = []
-  const findings: Finding[] = []
+  const add = (topic: DesiredTopic, {severity, message}: Finding) => {
+    if (severity === 'off') return
+    problems.push({
+      file: spec.file,
+      line: topic.location.line,
+      col: topic.location.col,
+      severity: severity === 'warn' ? 'warning' : severity,
+      message: `topic "${topic.name}": ${message}`,
+      topic: topic.name,
+    })
+  }
   for (const topic of spec.topics) {
-    findings.length = 0
-    policyFindings(spec, topic, naming, findings)
-    builtInFindings(topic, findings)
-    for (const {severity, message} of findings) {
-      if (severity === 'off') continue
-      problems.push({
-        file: spec.file,
-        line: topic.location.line,
-        col: topic.location.col,
-        severity: severity === 'warn' ? 'warning' : severity,
-        message: `topic "${topic.name}": ${message}`,
-        topic: topic.name,
-      })
+    let shape = `${topic.partitions},${topic.replicationFactor}`
+    for (const _declared in topic.config) {
+      shape = `${shape}|${JSON.stringify(topic.config)}`
+      break
     }
+    let findings = byShape.get(shape)
+    if (findings === undefined) {
+      findings = []
+      policyFindings(spec, topic, findings)
+      builtInFindings(topic, findings)
+      byShape.set(shape, findings)
+    }
+    // In the order the rules were always reported: naming first.
+    if (!naming.test(topic.name)) add(topic, namingFinding)
+    for (const finding of findings) add(topic, finding)
   }
   return sortProblems(problems)
 }
@@ -69,12 +86,14 @@ const deletesOldSegments = (topic: DesiredTopic) => effective(topic, 'cleanup.po
 /** As topics.yaml would write it: 7d, 1GiB. */
 const human = (config: string, value: number) => String(humaneConfigValue(config, String(value)))
 
-function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, naming: RegExp, findings: Finding[]): void {
+function namingRuleFinding({policy}: NormalisedSpec): Finding {
+  const scheme = policy.naming.pattern === DEFAULT_NAMING_PATTERN ? ' (<domain>.<entity>.<event-type>, e.g. orders.payment.completed)' : ''
+  return {severity: policy.naming.severity, message: `name does not match the naming policy ${policy.naming.pattern}${scheme}`}
+}
+
+/** The policy rules other than naming. */
+function policyFindings(spec: NormalisedSpec, topic: DesiredTopic, findings: Finding[]): void {
   const {policy} = spec
-  if (!naming.test(topic.name)) {
-    const scheme = policy.naming.pattern === DEFAULT_NAMING_PATTERN ? ' (<domain>.<entity>.<event-type>, e.g. orders.payment.completed)' : ''
-    findings.push({severity: policy.naming.severity, message: `name does not match the naming policy ${policy.naming.pattern}${scheme}`})
-  }
   const minRf = policy.minReplicationFactor.value
   if (topic.replicationFactor < minRf) {
     findings.push({

@@ -381,23 +381,24 @@ type PolicyLayer = Partial<{[K in keyof TopicsPolicy]: Partial<TopicsPolicy[K]>}
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1
 
-function readLayer(reader: DocumentReader, raw: unknown, path: Path, context: string): Layer {
+/** `context` is a function: building the text per topic cost more than the rare error it is for. */
+function readLayer(reader: DocumentReader, raw: unknown, path: Path, context: () => string): Layer {
   const layer: Layer = {config: {}}
   if (!isRecord(raw)) return layer
-  for (const key of ['partitions', 'replicationFactor'] as const) {
-    if (key in raw) layer[key] = isCount(raw[key]) ? raw[key] : Number.NaN
-  }
+  if ('partitions' in raw) layer.partitions = isCount(raw.partitions) ? raw.partitions : Number.NaN
+  if ('replicationFactor' in raw) layer.replicationFactor = isCount(raw.replicationFactor) ? raw.replicationFactor : Number.NaN
   if (!isRecord(raw.config)) return layer
-  for (const [name, value] of Object.entries(raw.config)) {
-    if (topicConfigDef(name) === undefined) continue // reported by the schema (unknown config)
+  for (const name in raw.config) {
+    if (!Object.prototype.hasOwnProperty.call(raw.config, name) || topicConfigDef(name) === undefined) continue // unknown: reported by the schema
+    const value = raw.config[name]
     if (value === null) {
       layer.config[name] = null
       continue
     }
-    const valuePath = [...path, 'config', name]
-    const result = normaliseConfigValue(name, reader.exactValue(valuePath, value))
+    const exact = typeof value === 'number' && !Number.isSafeInteger(value) ? reader.exactValue([...path, 'config', name], value) : value
+    const result = normaliseConfigValue(name, exact)
     if (result.ok) layer.config[name] = result.value
-    else reader.report('error', valuePath, withContext(context, `${name}: ${result.reason}`))
+    else reader.report('error', [...path, 'config', name], withContext(context(), `${name}: ${result.reason}`))
   }
   return layer
 }
@@ -462,16 +463,17 @@ function clusterOf(raw: unknown, path: Path): {id: string; path: Path} | undefin
 function buildSpec(reader: DocumentReader, data: unknown, env: string | undefined): NormalisedSpec {
   const root = isRecord(data) ? data : {}
 
-  const defaults = readLayer(reader, root.defaults, ['defaults'], 'defaults')
+  const defaults = readLayer(reader, root.defaults, ['defaults'], () => 'defaults')
   const declared: Array<{name: string; layer: Layer; path: Path}> = []
   const rawTopics = Array.isArray(root.topics) ? root.topics : []
-  rawTopics.forEach((raw, index) => {
-    if (!isRecord(raw) || typeof raw.name !== 'string') return
+  for (let index = 0; index < rawTopics.length; index++) {
+    const raw: unknown = rawTopics[index]
+    if (!isRecord(raw) || typeof raw.name !== 'string') continue
+    const name = raw.name
     const path = ['topics', index]
-    declared.push({name: raw.name, layer: readLayer(reader, raw, path, `topic "${raw.name}"`), path})
-  })
-  checkTopicNames(reader, declared)
-  const declaredNames = declared.map((topic) => topic.name)
+    declared.push({name, layer: readLayer(reader, raw, path, () => `topic "${name}"`), path})
+  }
+  const declaredNames = checkTopicNames(reader, declared)
 
   // Every environment is checked, not only the chosen one: a broken overlay fails lint everywhere.
   const environments = new Map<string, EnvironmentLayers>()
@@ -481,13 +483,13 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
     const topics = new Map<string, Layer>()
     for (const [topicName, rawTopic] of Object.entries(isRecord(overlay.topics) ? overlay.topics : {})) {
       const topicPath = [...path, 'topics', topicName]
-      if (!declaredNames.includes(topicName)) {
-        reader.report('error', topicPath, `environment "${name}": topic "${topicName}" is not declared under topics${didYouMean(topicName, declaredNames)}`, {key: true})
+      if (!declaredNames.has(topicName)) {
+        reader.report('error', topicPath, `environment "${name}": topic "${topicName}" is not declared under topics${didYouMean(topicName, [...declaredNames])}`, {key: true})
       }
-      topics.set(topicName, readLayer(reader, rawTopic, topicPath, `environment "${name}" topic "${topicName}"`))
+      topics.set(topicName, readLayer(reader, rawTopic, topicPath, () => `environment "${name}" topic "${topicName}"`))
     }
     environments.set(name, {
-      defaults: readLayer(reader, overlay.defaults, [...path, 'defaults'], `environment "${name}" defaults`),
+      defaults: readLayer(reader, overlay.defaults, [...path, 'defaults'], () => `environment "${name}" defaults`),
       topics,
       policy: readPolicyLayer(reader, overlay.policy, [...path, 'policy']),
       cluster: clusterOf(overlay, path),
@@ -511,21 +513,22 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
   }
 
   const topics: DesiredTopic[] = []
+  const defaultsMisspelt = hasUnknownKeys(root.defaults)
+  const noLayer: Layer = {config: {}}
   for (const {name, layer, path} of declared) {
-    const layers = [defaults, layer, overlay.defaults, overlay.topics.get(name) ?? {config: {}}]
-    const pick = (key: 'partitions' | 'replicationFactor') => layers.reduce<number | undefined>((value, l) => l[key] ?? value, undefined)
-    const partitions = pick('partitions')
-    const replicationFactor = pick('replicationFactor')
-    // A misspelt key (replicationfactor:) is already reported; "not set" would only repeat it.
-    const misspelt = hasUnknownKeys(root.defaults) || hasUnknownKeys(rawTopics[path[1] as number])
-    for (const [key, value] of [['partitions', partitions], ['replicationFactor', replicationFactor]] as const) {
-      if (value === undefined && !misspelt) reader.report('error', path, `topic "${name}": ${key} is not set (set it on the topic or under defaults)`)
+    const topicOverlay = overlay.topics.get(name) ?? noLayer
+    // Lowest first: defaults < topic < environment defaults < environment topic.
+    const partitions = topicOverlay.partitions ?? overlay.defaults.partitions ?? layer.partitions ?? defaults.partitions
+    const replicationFactor = topicOverlay.replicationFactor ?? overlay.defaults.replicationFactor ?? layer.replicationFactor ?? defaults.replicationFactor
+    if (partitions === undefined || replicationFactor === undefined) {
+      // A misspelt key (replicationfactor:) is already reported; "not set" would only repeat it.
+      const misspelt = defaultsMisspelt || hasUnknownKeys(rawTopics[path[1] as number])
+      for (const [key, value] of [['partitions', partitions], ['replicationFactor', replicationFactor]] as const) {
+        if (value === undefined && !misspelt) reader.report('error', path, `topic "${name}": ${key} is not set (set it on the topic or under defaults)`)
+      }
     }
-    const merged = Object.assign({}, ...layers.map((l) => l.config)) as Record<string, string | null>
-    const config = Object.fromEntries(
-      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== null).sort(([a], [b]) => (a < b ? -1 : 1)),
-    )
     if (isCount(partitions) && isCount(replicationFactor)) {
+      const config = mergeConfigs(defaults.config, layer.config, overlay.defaults.config, topicOverlay.config)
       topics.push({name, partitions, replicationFactor, config, location: reader.locate(path)})
     }
   }
@@ -541,27 +544,47 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
   }
 }
 
+/** The layers' configs merged (later wins, null un-declares), sorted by name. */
+function mergeConfigs(...layers: Array<Record<string, string | null>>): Record<string, string> {
+  const merged: Record<string, string | null> = {}
+  let count = 0
+  for (const config of layers) {
+    for (const name in config) {
+      merged[name] = config[name]
+      count++
+    }
+  }
+  if (count === 0) return {}
+  const names = Object.keys(merged).filter((name) => merged[name] !== null)
+  if (names.length > 1) names.sort((a, b) => (a < b ? -1 : 1))
+  const config: Record<string, string> = {}
+  for (const name of names) config[name] = merged[name] as string
+  return config
+}
+
 /**
  * Duplicates, and names Kafka refuses because they collide in metric names ('.' and '_' are
  * the same there: orders.created vs orders_created).
  */
-function checkTopicNames(reader: DocumentReader, declared: ReadonlyArray<{name: string; path: Path}>): void {
+function checkTopicNames(reader: DocumentReader, declared: ReadonlyArray<{name: string; path: Path}>): Set<string> {
   const byName = new Map<string, Path>()
   const byMetricName = new Map<string, string>()
   for (const {name, path} of declared) {
-    const namePath = [...path, 'name']
     const first = byName.get(name)
     if (first !== undefined) {
-      reader.report('error', namePath, `topic "${name}" is declared twice (first at line ${reader.locate(first).line})`)
+      reader.report('error', [...path, 'name'], `topic "${name}" is declared twice (first at line ${reader.locate(first).line})`)
       continue
     }
     byName.set(name, path)
-    const metricName = name.replace(/\./g, '_')
+    // Only a name with '_' can collide with one with '.', and the other way round.
+    if (!name.includes('_') && !name.includes('.')) continue
+    const metricName = name.replaceAll('.', '_')
     const collision = byMetricName.get(metricName)
     if (collision !== undefined) {
-      reader.report('error', namePath, `topic "${name}" collides with "${collision}": Kafka treats '.' and '_' alike in metric names and refuses the second`)
+      reader.report('error', [...path, 'name'], `topic "${name}" collides with "${collision}": Kafka treats '.' and '_' alike in metric names and refuses the second`)
     } else {
       byMetricName.set(metricName, name)
     }
   }
+  return new Set(byName.keys())
 }
