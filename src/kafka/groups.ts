@@ -296,13 +296,10 @@ class WireGroupsClient implements GroupsClient {
    */
   async committedOffsetsOfGroups(groups: readonly string[]): Promise<CommittedOffset[][]> {
     const found = new Map<string, CommittedOffset[]>()
-    const oneByOne: string[] = []
+    const moved = new Set<string>()
     await this.conn.run('fetch offsets of groups', async () =>
       forEachConcurrently(await this.byCoordinator([...new Set(groups)]), REQUESTS_IN_FLIGHT, async ({broker, groups: batch}) => {
-        if (!supportsOffsetFetchV8(broker)) {
-          oneByOne.push(...batch)
-          return
-        }
+        if (!supportsOffsetFetchV8(broker)) return
         const {groups: answers} = await sendOffsetFetchV8(
           broker,
           batch.map((groupId) => ({groupId, topics: null})),
@@ -314,13 +311,15 @@ class WireGroupsClient implements GroupsClient {
           }
           const error = kafkaProtocolError(answer.errorCode)
           if (!COORDINATOR_ERRORS.has(error.type)) throw error
-          oneByOne.push(answer.groupId)
+          moved.add(answer.groupId)
         }
       }),
     )
-    // A group the broker left out of its answer is asked for on its own, too.
-    const missing = new Set([...oneByOne, ...groups.filter((g) => !found.has(g))])
+    // The rest (old brokers, moved coordinators, any group left out of an answer) one by one.
+    const missing = new Set(groups.filter((g) => !found.has(g)))
     await forEachConcurrently([...missing], PER_GROUP_IN_FLIGHT, async (group) => {
+      // A moved coordinator is looked up with FindCoordinator: the metadata guess just failed.
+      if (moved.has(group)) await this.coordinatorOf(group, {ask: true}).catch(() => undefined)
       found.set(group, await this.committedOffsets(group))
     })
     return groups.map((group) => found.get(group)!)
