@@ -5,6 +5,7 @@
  */
 import type {Writable} from 'node:stream'
 
+import {activeGroupError} from '../core/consumer-groups.js'
 import {parseProducerJsonLine, parseProducerLine, type ConsumedRecord, type ProducerMessage} from '../core/console-format.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
@@ -187,10 +188,14 @@ export interface ConsumeOptions {
   output: Writable
   signal: AbortSignal
   onProgress?(consumed: number): void
+  /** Told before reading which partitions cannot be read (no leader). */
+  onOffline?(partitions: readonly number[]): void
 }
 
 export interface ConsumeResult {
   consumed: number
+  /** Partitions not read because they have no leader (offline); they would never reach their end. */
+  offline: number[]
   /** Why it stopped: -n reached, -e reached the end, a signal, or the output was closed. */
   reason: 'max-messages' | 'end' | 'interrupted' | 'output-closed'
 }
@@ -225,15 +230,26 @@ async function startOffsets(conn: KafkaConnection, opts: ConsumeOptions, partiti
   } else {
     chosen = high
   }
-  const starts: TopicPartitionOffset[] = partitions.map((partition) => ({topic: opts.topic, partition, offset: chosen.get(partition)!}))
-  return {starts, high}
+  // A partition without a leader has no log offsets: it cannot be read now (offline).
+  const offline = partitions.filter((p) => !low.has(p) || !high.has(p))
+  const starts: TopicPartitionOffset[] = partitions.filter((p) => !offline.includes(p)).map((partition) => ({topic: opts.topic, partition, offset: chosen.get(partition)!}))
+  return {starts, high, offline}
 }
 
 export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Promise<ConsumeResult> {
   const all = await topicPartitions(conn, opts.topic)
   checkPartition(opts.partition, all, opts.topic)
   const partitions = opts.partition === undefined ? all : [opts.partition]
-  const {starts, high} = await startOffsets(conn, opts, partitions)
+  const {starts, high, offline} = await startOffsets(conn, opts, partitions)
+  if (starts.length === 0) {
+    throw new KafkitError(
+      `${opts.partition === undefined ? `every partition of ${opts.topic}` : `partition ${opts.topic}:${opts.partition}`} has no leader (offline): nothing can be read`,
+      {code: 'LEADER_NOT_AVAILABLE', hint: 'kafkit cluster health shows which brokers are down'},
+    )
+  }
+  // The healthy partitions are read; the offline ones are reported by the caller.
+  opts.onOffline?.(offline)
+  if (opts.group !== undefined && opts.position.kind !== 'default') await commitStartsBeforeJoining(conn, opts.group, starts)
 
   let consumed = 0
   let finish: (reason: ConsumeResult['reason']) => void = () => {}
@@ -252,8 +268,8 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
     remaining.delete(partition)
     if (remaining.size === 0) finish('end')
   }
-  if (opts.exitAtEnd && remaining.size === 0) return {consumed, reason: 'end'}
-  if (opts.maxMessages === 0) return {consumed, reason: 'max-messages'}
+  if (opts.exitAtEnd && remaining.size === 0) return {consumed, reason: 'end', offline}
+  if (opts.maxMessages === 0) return {consumed, reason: 'max-messages', offline}
 
   const {output} = opts
   let outputClosed = false
@@ -313,7 +329,20 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
     output.off('error', onOutputError)
   }
   // Counted once the consumer stopped: `{consumed, reason: await ...}` read `consumed` (0) before the wait.
-  return {consumed, reason}
+  return {consumed, reason, offline}
+}
+
+/**
+ * A group told where to start (--from-beginning, --offset, --from-time) gets those positions
+ * committed before it joins. Left to kafkajs's seek, the commit happens inside its fetch loop and
+ * races its own lookup of a start for partitions without a committed offset (one fetcher per
+ * broker): under load a partition started at its end, and -e waited for it forever.
+ */
+async function commitStartsBeforeJoining(conn: KafkaConnection, group: string, starts: readonly TopicPartitionOffset[]): Promise<void> {
+  const client = await groupsClient(conn)
+  const [description] = await client.describeGroups([group])
+  if (description.members.length > 0) throw activeGroupError(group, description.members, 'choose where consume starts for')
+  await client.commitOffsetsWhileInactive(group, starts)
 }
 
 /** Waits for 'drain' (or the end of consuming), sending group heartbeats meanwhile. */

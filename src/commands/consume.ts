@@ -56,6 +56,9 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
         output: process.stdout,
         signal: interrupt.signal,
         onProgress: (n) => progress.update(n),
+        onOffline: (partitions) => {
+          if (partitions.length > 0) this.warning(`${offlineText(this.args.topic, partitions)}: not read (the other partitions are)`)
+        },
       })
     } finally {
       progress.done()
@@ -64,6 +67,13 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
     if (process.stderr.isTTY) process.stderr.write(`kafkit: consumed ${result.consumed} message(s)\n`)
     const code = interrupt.exitCode()
     if (code !== undefined && result.reason === 'interrupted') this.exit(code)
+    // -e promises everything up to the end: a partition that could not be read breaks that promise.
+    if (result.reason === 'end' && result.offline.length > 0) {
+      throw new KafkitError(`read ${result.consumed} message(s) to the end of the other partitions, but ${offlineText(this.args.topic, result.offline)}`, {
+        code: 'LEADER_NOT_AVAILABLE',
+        hint: 'kafkit cluster health shows which brokers are down; consume again when they are back',
+      })
+    }
     return result
   }
 
@@ -101,4 +111,8 @@ function startPosition(flags: {'from-beginning': boolean; offset?: string; 'from
     return {kind: 'time', timestamp}
   }
   return {kind: 'default'}
+}
+
+function offlineText(topic: string, partitions: readonly number[]): string {
+  return `${partitions.length === 1 ? `partition ${topic}:${partitions[0]} has` : `partitions ${partitions.map((p) => `${topic}:${p}`).join(', ')} have`} no leader (offline)`
 }

@@ -104,6 +104,36 @@ export interface RunningConsumer {
   crashed: Promise<never>
 }
 
+/**
+ * kafkajs has no assign(): consume joins a group. Its round-robin assigner gave this member every
+ * partition, and kafkajs then looks up a start offset for each assigned partition, paused or not;
+ * for an offline one (no leader) that lookup fails on every fetch, so nothing was read at all.
+ * This assigner gives each member exactly the partitions it asked for (sent in its join metadata),
+ * members in id order: partitions nobody reads (-p, offline) are never assigned.
+ */
+const CONSOLE_ASSIGNER = 'KafkitConsoleAssigner'
+function wantedPartitionsAssigner(kafkajs: Awaited<ReturnType<typeof loadKafkaJs>>, topic: string, wanted: readonly number[]) {
+  const {MemberMetadata, MemberAssignment} = kafkajs.AssignerProtocol
+  return () => ({
+    name: CONSOLE_ASSIGNER,
+    version: 1,
+    protocol({topics}: {topics: string[]}) {
+      return {name: CONSOLE_ASSIGNER, metadata: MemberMetadata.encode({version: 1, topics, userData: Buffer.from(JSON.stringify(wanted))})}
+    },
+    async assign({members}: {members: Array<{memberId: string; memberMetadata: Buffer}>}) {
+      const taken = new Set<number>()
+      return [...members]
+        .sort((a, b) => (a.memberId < b.memberId ? -1 : 1))
+        .map(({memberId, memberMetadata}) => {
+          const asked = JSON.parse(MemberMetadata.decode(memberMetadata)?.userData?.toString() || '[]') as number[]
+          const mine = asked.filter((p) => !taken.has(p))
+          for (const p of mine) taken.add(p)
+          return {memberId, memberAssignment: MemberAssignment.encode({version: 1, assignment: {[topic]: mine}, userData: Buffer.alloc(0)})}
+        })
+    },
+  })
+}
+
 export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleConsumerOptions): Promise<RunningConsumer> {
   const kafkajs = await loadKafkaJs()
   registerCompressionCodecs(kafkajs)
@@ -111,6 +141,7 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
   const groupId = opts.group ?? `kafkit-console-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
   const consumer: Consumer = await conn.consumer({
     groupId,
+    partitionAssigners: [wantedPartitionsAssigner(kafkajs, opts.topic, opts.starts.map((s) => s.partition))],
     allowAutoTopicCreation: false,
     // 1 MiB per partition per fetch keeps memory flat while the output is slow.
     maxBytesPerPartition: 1024 * 1024,

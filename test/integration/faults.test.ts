@@ -57,7 +57,17 @@ describe('one broker stopped, taking an RF-1 topic offline', () => {
     expect((await kafkit(['produce', healthy], {bootstrap, input: 'a\nb\nc\n'})).code).toBe(0)
     expect((await kafkit(['consume', healthy, '--from-beginning', '-e', '--group', group], {bootstrap})).code).toBe(0)
     expect((await kafkit(['produce', offline, '-K', ':'], {bootstrap, input: '0:x\n1:y\n2:z\n'})).code).toBe(0)
-    expect((await kafkit(['consume', offline, '--from-beginning', '-e', '--group', group], {bootstrap})).code).toBe(0)
+    // (a group with a committed position on another topic, and none on this one: the case where
+    // kafkajs's own start-offset lookup raced the seek and -e waited forever)
+    const joined = await kafkit(['consume', offline, '--from-beginning', '-e', '--group', group], {bootstrap})
+    expect(joined.code, joined.stderr).toBe(0)
+
+    // One partition on each broker, written by kcat before broker 3 stops.
+    const mixed = uniqueName('faults.mixed')
+    expect(kafkaTool('topics', ['--create', '--topic', mixed, '--replica-assignment', '1,2,3'], {bootstrap}).status).toBe(0)
+    for (const partition of [0, 1, 2]) {
+      expect(kcat(['-P', '-t', mixed, '-p', String(partition)], {bootstrap, input: `p${partition}a\np${partition}b\n`}).status).toBe(0)
+    }
 
     kill(3, 'SIGTERM')
     // Until Kafka's own tool sees both partitions without a leader and broker 3 has left the metadata.
@@ -76,10 +86,10 @@ describe('one broker stopped, taking an RF-1 topic offline', () => {
       {partition: 0, leader: -1, replicas: [3], problems: expect.arrayContaining(['offline'])},
       {partition: 1, leader: -1, replicas: [3], problems: expect.arrayContaining(['offline'])},
     ])
-    expect(report.offline).toBe(2)
+    expect(report.offline).toBe(3) // and the mixed topic's partition 2
     const table = await kafkit(['cluster', 'health'], {bootstrap})
     expect(table.code).toBe(3)
-    expect(table.stdout).toMatch(/UNHEALTHY: 2 brokers up \(1 broker down: 3\)/)
+    expect(table.stdout).toMatch(/UNHEALTHY: 2 brokers up \(1 broker down: 3\), .*; 3 offline/)
     expect(table.stdout + table.stderr).not.toMatch(/election/)
 
     expect((await kafkitJson(['cluster', 'info'], {bootstrap})).brokers).toHaveLength(2)
@@ -101,6 +111,18 @@ describe('one broker stopped, taking an RF-1 topic offline', () => {
     expect(kcat(['-C', '-t', healthy, '-e', '-q', '-f', '%s\n'], {bootstrap}).stdout.toString().split('\n').filter(Boolean).sort()).toEqual(['a', 'b', 'c', 'd', 'e'])
 
     expect(JSON.stringify(await kafkitJson(['groups', 'list'], {bootstrap}))).toContain(group)
+    // Consume reads the partitions that have a leader, warns about the other, and -e exits 1
+    // because it could not read everything (it found no start offset for any partition before).
+    const read = await kafkit(['consume', mixed, '--from-beginning', '-e', '-f', '%p %v\n', '--timeout', '20s'], {bootstrap})
+    expect(read.code, read.stderr).toBe(1)
+    expect(read.stdout.split('\n').filter(Boolean).sort()).toEqual(['0 p0a', '0 p0b', '1 p1a', '1 p1b'])
+    expect(read.stderr).toBe(
+      `kafkit: warning: partition ${mixed}:2 has no leader (offline): not read (the other partitions are)\n` +
+        `kafkit: read 4 message(s) to the end of the other partitions, but partition ${mixed}:2 has no leader (offline) — kafkit cluster health shows which brokers are down; consume again when they are back\n`,
+    )
+    const none = await kafkit(['consume', offline, '--from-beginning', '-e'], {bootstrap})
+    expect([none.code, none.stderr]).toEqual([1, `kafkit: every partition of ${offline} has no leader (offline): nothing can be read — kafkit cluster health shows which brokers are down\n`])
+
     // The offline topic's lag is unknown, not 0, and the table says so.
     const lag = await kafkitJson(['groups', 'lag', group], {bootstrap})
     expect(lag.groups[0].topics).toMatchObject([
@@ -143,7 +165,7 @@ topics:
     const short = await kafkit(['topics', 'plan', '-f', file], {bootstrap})
     expect(short.code).toBe(1)
     expect(short.stderr).toContain('replicationFactor 3 is more than the 2 brokers it can use now (each replica needs its own broker): broker 3 is down; apply again when it is back')
-  })
+  }, 300_000)
 })
 
 describe('a broker killed during produce (RF 3, min.insync.replicas 2)', () => {
@@ -194,14 +216,17 @@ topics:
     expect((await kafkit(['topics', 'apply', '-f', spec(1), '--yes'], {bootstrap})).code).toBe(0)
 
     // Broker 3 dies; for broker.session.timeout.ms (9 s) the cluster still lists it, so the plan
-    // places new replicas on it and the reassignment cannot finish.
+    // places new replicas on it and the reassignment cannot finish. On a loaded machine the
+    // broker may be fenced before the plan runs: then the plan refuses and names it.
     kill(3)
     const stuck = await kafkit(['topics', 'apply', '-f', spec(3), '--yes', '--reassignment-timeout', '6s', '--timeout', '5s'], {bootstrap})
     const said = stuck.stdout + stuck.stderr
     expect(stuck.code).toBe(1)
-    expect(said, said).toMatch(/FAILED replication faults\.orders\.created: reassignment (of \d+ partition\(s\) still in progress|not confirmed after 6s: .+)/)
-    // Never a false "in sync": either the re-plan says the change failed, or it could not run.
-    expect(said, said).toMatch(/change\(s\) failed: fix the cause and run apply again|could not plan again after applying: /)
+    if (!said.includes('broker 3 is down; apply again when it is back')) {
+      expect(said, said).toMatch(/FAILED replication faults\.orders\.created: reassignment (of \d+ partition\(s\) still in progress|not confirmed after 6s: .+)/)
+      // Never a false "in sync": either the re-plan says the change failed, or it could not run.
+      expect(said, said).toMatch(/change\(s\) failed: fix the cause and run apply again|could not plan again after applying: /)
+    }
 
     await restartNode(cluster, 3)
     killed = undefined
