@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Scale: groups (issue 12). 200 and 5,000 groups with committed offsets (bench/fixtures/groups.mjs:
 // 4 partitions each, on one two-partition topic per 10 groups), then, in the same run on the same
-// broker: `kafkit groups list` vs `kafka-consumer-groups --list`, and `kafkit groups lag
+// broker: `kafkit groups list` vs `kafka-consumer-groups --list`, `kafkit groups describe G` vs
+// `kafka-consumer-groups --describe --group G` (one group among them all), and `kafkit groups lag
 // --all-groups` (table and -o json) vs `kafka-consumer-groups --describe --all-groups`. Prints
 // wall time, peak RSS, ratios, kafkit's request count, and checks that every group's total lag
 // is the same in both tools. BENCH_SCALE_GROUPS=200,5000 picks the sizes.
@@ -52,6 +53,10 @@ try {
       const peerList = check('kafka-consumer-groups --list', await medianTime([...consumerGroups, '--bootstrap-server', broker.bootstrap, '--list'], {}, runs))
       const lag = check('kafkit groups lag', await medianTime([...KAFKIT, 'groups', 'lag', '--all-groups'], {env}, runs))
       const lagJson = check('kafkit groups lag -o json', await medianTime([...KAFKIT, 'groups', 'lag', '--all-groups', '-o', 'json'], {env}, runs))
+      // One group among all of them: what describe costs does not depend on how many others exist.
+      const one = fixture.groups[Math.floor(size / 2)].group
+      const describe = check('kafkit groups describe', await medianTime([...KAFKIT, 'groups', 'describe', one], {env}, runs))
+      const peerDescribe = check('kafka-consumer-groups --describe --group', await medianTime([...consumerGroups, '--bootstrap-server', broker.bootstrap, '--describe', '--group', one], {}, runs))
       const peerLag = check(
         'kafka-consumer-groups --describe',
         await medianTime([...consumerGroups, '--bootstrap-server', broker.bootstrap, '--describe', '--all-groups'], {}, runs),
@@ -69,6 +74,8 @@ try {
         [
           ['kafkit groups list', fmtMs(list.ms), fmtRss(list.rssKb), requestsOf(list.stderr), ratio(peerList, list)],
           ['kafka-consumer-groups --list', fmtMs(peerList.ms), fmtRss(peerList.rssKb), '', ''],
+          ['kafkit groups describe GROUP', fmtMs(describe.ms), fmtRss(describe.rssKb), requestsOf(describe.stderr), ratio(peerDescribe, describe)],
+          ['kafka-consumer-groups --describe --group GROUP', fmtMs(peerDescribe.ms), fmtRss(peerDescribe.rssKb), '', ''],
           ['kafkit groups lag --all-groups', fmtMs(lag.ms), fmtRss(lag.rssKb), requestsOf(lag.stderr), ratio(peerLag, lag)],
           ['kafkit groups lag --all-groups -o json', fmtMs(lagJson.ms), fmtRss(lagJson.rssKb), requestsOf(lagJson.stderr), ratio(peerLag, lagJson)],
           ['kafka-consumer-groups --describe --all-groups', fmtMs(peerLag.ms), fmtRss(peerLag.rssKb), '', ''],

@@ -496,17 +496,26 @@ class WireGroupsClient implements GroupsClient {
     return coordinator
   }
 
-  /** The leaders of __consumer_offsets by partition, read once for many groups (kafkajs looks topics up linearly). */
+  /**
+   * The leaders of __consumer_offsets by partition, read once for many groups (kafkajs looks
+   * topics up linearly), and their brokers, each looked up once (kafkajs's findBroker takes a
+   * lock per call).
+   */
   private offsetsTopicPartitions(): OffsetsTopicPartitions {
     const partitions = this.cluster.findTopicPartitionMetadata(OFFSETS_TOPIC)
-    return {count: partitions.length, leaders: new Map(partitions.map((p) => [p.partitionId, p.leader]))}
+    return {count: partitions.length, leaders: new Map(partitions.map((p) => [p.partitionId, p.leader])), brokers: new Map()}
   }
 
   private placeGroup(group: string, partitions: OffsetsTopicPartitions): Promise<WireBroker> {
     const leader = partitions.count > 0 ? partitions.leaders.get(offsetsTopicPartitionFor(group, partitions.count)) : undefined
     // No __consumer_offsets yet (a fresh cluster): FindCoordinator also creates it.
     if (leader === undefined || leader === null || leader < 0) return this.cluster.findGroupCoordinator({groupId: group})
-    return this.cluster.findBroker({nodeId: String(leader)})
+    let broker = partitions.brokers.get(leader)
+    if (!broker) {
+      broker = this.cluster.findBroker({nodeId: String(leader)})
+      partitions.brokers.set(leader, broker)
+    }
+    return broker
   }
 
   /** Runs fn against the group's coordinator, asking for it again (with a pause) when it moved or loads. */
@@ -600,6 +609,7 @@ function groupByTopic(partitions: readonly TopicPartition[]): [string, number[]]
 interface OffsetsTopicPartitions {
   readonly count: number
   readonly leaders: ReadonlyMap<number, number | null>
+  readonly brokers: Map<number, Promise<WireBroker>>
 }
 
 /** kafkajs's OffsetFetch answer as committed offsets ("-1": none), in topic-partition order. */
