@@ -10,7 +10,7 @@
 // BENCH_CHUNKS=100,250,1000 also times apply of BENCH_SWEEP_TOPICS (2,000) topics per CreateTopics
 // chunk size (KAFKIT_CREATE_CHUNK), which is how kafkit's default was chosen.
 //
-//   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:45092 node bench/scale-apply.mjs
+//   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:45092 BENCH_TIMEOUT=30s node bench/scale-apply.mjs
 import {mkdtempSync, writeFileSync, readFileSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -22,6 +22,8 @@ const count = Number(process.env.BENCH_APPLY_TOPICS ?? 10_000)
 const loopCount = Number(process.env.BENCH_LOOP_TOPICS ?? 20)
 const chunks = (process.env.BENCH_CHUNKS ?? '').split(',').filter(Boolean).map(Number)
 const sweepCount = Number(process.env.BENCH_SWEEP_TOPICS ?? 2000)
+/** kafkit's --timeout: each request, and each stretch without a new leader (a loaded 2-core machine needs more than 10s). */
+const timeout = process.env.BENCH_TIMEOUT ?? '10s'
 const broker = await benchBroker()
 const dir = mkdtempSync(join(tmpdir(), 'kafkit-bench-apply-'))
 const env = {KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap, KAFKIT_REQUEST_STATS: '1', KAFKIT_CONFIG: '/nonexistent'}
@@ -39,7 +41,7 @@ function requests(stderr) {
 /** One kafkit command, measured; fails the bench on an unexpected exit code. */
 async function kafkit(label, args, {expect = 0, extraEnv = {}} = {}) {
   const loadBefore = load()
-  const res = await timeCommand([...KAFKIT, ...args], {env: {...env, ...extraEnv}})
+  const res = await timeCommand([...KAFKIT, ...args, '--timeout', timeout], {env: {...env, ...extraEnv}})
   if (res.code !== expect) throw new Error(`${label}: exit ${res.code} (expected ${expect})\n${res.stderr.slice(-2000)}\n${res.stdout.toString().slice(-2000)}`)
   const out = res.stdout.toString()
   const lines = out.split('\n').length - 1
@@ -56,7 +58,7 @@ try {
     const sweepTopics = scaleTopics(sweepCount, prefix)
     writeFileSync(file, scaleTopicsYaml(sweepTopics, prefix))
     const loadBefore = load()
-    const res = await timeCommand([...KAFKIT, 'topics', 'apply', '-f', file, '--yes'], {env: {...env, KAFKIT_CREATE_CHUNK: String(chunk)}})
+    const res = await timeCommand([...KAFKIT, 'topics', 'apply', '-f', file, '--yes', '--timeout', timeout], {env: {...env, KAFKIT_CREATE_CHUNK: String(chunk)}})
     const lastLine = res.stdout.toString().trim().split('\n').at(-1)
     sweep.push([String(chunk), String(sweepCount), fmtMs(res.ms), requests(res.stderr), fmtRss(res.rssKb), `exit ${res.code}: ${lastLine}`, loadBefore])
     await deleteScaleTopics(broker.bootstrap, prefix, {names: sweepTopics.map((t) => t.name), wait: true})
@@ -109,7 +111,7 @@ try {
   const loopMs = Date.now() - loopStarted
   await cleanups.pop()()
 
-  printTable(`topics apply at scale: ${count} topics, ${partitions} partitions, one broker`, ['command', 'wall', 'kafkit requests', 'peak RSS', 'stdout', 'load before'], rows)
+  printTable(`topics apply at scale: ${count} topics, ${partitions} partitions, one broker, --timeout ${timeout}`, ['command', 'wall', 'kafkit requests', 'peak RSS', 'stdout', 'load before'], rows)
   printTable(`peers: creating the same ${count} topics`, ['peer', 'wall', 'peak RSS', 'load before'], [
     [`kafkajs createTopics, 1,000 per request, then leaders (bench/fixtures/topics.mjs)`, fmtMs(peerMs), '-', loadBefore],
     [`kafka-topics --create in a loop: ${loopCount} topics timed, ×${count / loopCount}`, `${fmtMs((loopMs * count) / loopCount)} (${fmtMs(loopMs / loopCount)} per topic)`, fmtRss(loopRss), '-'],

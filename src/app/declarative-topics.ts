@@ -161,11 +161,13 @@ export async function applyTopicPlan(
     const awaited = new Set(applied.filter((a) => !failedTopics.has(a.topic)).map((a) => `${a.kind} ${a.topic}`))
     const stillShowing = (result: TopicsPlanResult) => result.plan.changes.filter((c) => awaited.has(`${c.kind} ${c.topic}`)).length
     const patienceMs = Math.min(conn.timeoutMs, 10_000)
-    let after = await planTopics(conn, spec, {prune: opts.prune})
+    let after: TopicsPlanResult | undefined = await planTopics(conn, spec, {prune: opts.prune})
     let showing = stillShowing(after)
     let progressAt = Date.now()
     while (showing > 0 && Date.now() < progressAt + patienceMs) {
       await new Promise((resolve) => setTimeout(resolve, 250))
+      // Not two cluster states in memory at once (each is ~60 MB at 10,000 topics).
+      after = undefined
       after = await planTopics(conn, spec, {prune: opts.prune})
       const now = stillShowing(after)
       if (now < showing) progressAt = Date.now()

@@ -89,23 +89,22 @@ export interface DescribeTopicsOptions {
  */
 export async function describeTopics(conn: KafkaConnection, opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
   const admin = await conn.admin()
-  return conn.run('describe topics', async () => {
-    // A topic deleted between the two requests fails DescribeConfigs; when describing the whole
-    // cluster, read again rather than fail on a topic nobody asked about.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await describeTopicsOnce(admin, conn, opts)
-      } catch (error) {
-        if (opts.names || opts.prefix !== undefined || attempt >= 3 || (error as any)?.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
-      }
+  // A topic deleted between the two requests fails DescribeConfigs; when describing the whole
+  // cluster, read again rather than fail on a topic nobody asked about.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await describeTopicsOnce(admin, conn, opts)
+    } catch (error) {
+      if (opts.names || opts.prefix !== undefined || attempt >= 3 || (error as KafkitError)?.code !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
     }
-  })
+  }
 }
 
 async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: DescribeTopicsOptions): Promise<LiveTopic[]> {
   // kafkajs retries UNKNOWN_TOPIC_OR_PARTITION for named topics; asking for all topics and
   // filtering answers "does not exist" at once and is still a single request.
-  const {topics: all} = await admin.fetchTopicMetadata({topics: []})
+  // Each request under its own --timeout: at 10,000 topics each takes seconds on a loaded broker.
+  const {topics: all} = await conn.run('describe topics', () => admin.fetchTopicMetadata({topics: []}))
   const byName = new Map(all.map((t) => [t.name, t]))
   let selected: MetadataTopic[] = all
   if (opts.names || opts.prefix !== undefined) {
@@ -127,14 +126,16 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
   const configs = opts.configs ?? 'all'
   const withConfigs = opts.configsFor ? topics.filter((t) => opts.configsFor!(t.name)) : topics
   if (configs !== false && withConfigs.length > 0) {
-    const res = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: withConfigs.map((t) => ({
-        type: CONFIG_RESOURCE_TOPIC,
-        name: t.name,
-        ...(configs === 'all' ? {} : {configNames: configs}),
-      })),
-    })
+    const res = await conn.run('describe topic configs', () =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: withConfigs.map((t) => ({
+          type: CONFIG_RESOURCE_TOPIC,
+          name: t.name,
+          ...(configs === 'all' ? {} : {configNames: configs}),
+        })),
+      }),
+    )
     const byTopic = new Map(topics.map((t) => [t.name, t]))
     for (const r of res.resources) {
       const topic = byTopic.get(r.resourceName)
