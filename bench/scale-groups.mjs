@@ -9,6 +9,8 @@
 //
 // The broker should hold only the fixture: --all-groups covers every group on it. With
 // KAFKA_BOOTSTRAP_SERVERS unset a broker of its own is started (bench/lib.mjs).
+import {loadavg} from 'node:os'
+
 import {fmtMs, fmtRss, KAFKIT, benchBroker, kafkaTool, medianTime, printTable} from './lib.mjs'
 import {createScaleGroups, deleteScaleGroups, scaleGroups} from './fixtures/groups.mjs'
 
@@ -43,6 +45,7 @@ try {
   for (const size of SIZES) {
     const prefix = `sg${size}x${Date.now().toString(36)}`
     const fixture = scaleGroups(size, prefix)
+    const loadBefore = loadavg()[0].toFixed(1)
     const started = Date.now()
     await createScaleGroups(broker.bootstrap, fixture)
     const setUpMs = Date.now() - started
@@ -69,7 +72,7 @@ try {
       const partitions = fixture.topics.reduce((n, t) => n + t.partitions, 0)
       const ratio = (peer, own) => `${(peer.ms / own.ms).toFixed(1)}×`
       printTable(
-        `Scale: ${size.toLocaleString('en')} groups (4 committed partitions each, ${partitions.toLocaleString('en')} partitions; ${runs === 1 ? 'one run after a warm-up' : `median of ${runs}`})`,
+        `Scale: groups, ${size.toLocaleString('en')} groups (4 committed partitions each, ${partitions.toLocaleString('en')} partitions; ${runs === 1 ? 'one run after a warm-up' : `median of ${runs}`}), load ${loadBefore} → ${loadavg()[0].toFixed(1)}`,
         ['command', 'wall', 'peak RSS', 'kafkit requests', 'peer time / kafkit'],
         [
           ['kafkit groups list', fmtMs(list.ms), fmtRss(list.rssKb), requestsOf(list.stderr), ratio(peerList, list)],
