@@ -43,6 +43,9 @@ const RBRACKET = 93 // ]
 const INDICATOR = new Uint8Array(128)
 for (const c of '-?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1
 
+/** From a key's start to the first `:` on its line followed by a space, a line end or the end of the text. */
+const KEY_COLON = /(?:[^:\n]|:(?! |\n|$))*:(?= |\n|$)/y
+
 /** Anything outside the subset as a whole: tabs, CR, BOM, other controls, directives, document markers. */
 // eslint-disable-next-line no-control-regex
 const OUTSIDE_TEXT = /[\t\r\u0000-\u0008\u000b-\u001f\u007f\ufeff]|^(?:%|---|\.\.\.)/m
@@ -151,16 +154,11 @@ class SubsetReader {
       return text.charCodeAt(end) === COLON && this.endsToken(end + 1) ? end : -1
     }
     if (c < 128 && INDICATOR[c] === 1) return -1
-    // Searched in the line only: a search of the text could run to its end on every line.
-    const line = text.slice(i, this.lineEnd(i))
-    for (let colon = line.indexOf(':'); colon !== -1; colon = line.indexOf(':', colon + 1)) {
-      const after = line.charCodeAt(colon + 1)
-      if (after === SPACE || colon + 1 === line.length) {
-        const hash = line.indexOf(' #')
-        return hash !== -1 && hash < colon ? -1 : i + colon
-      }
-    }
-    return -1
+    // Within the line only: a search of the text could run to its end on every line.
+    KEY_COLON.lastIndex = i
+    if (KEY_COLON.exec(text) === null) return -1
+    const colon = KEY_COLON.lastIndex - 1
+    return text.slice(i, colon).includes(' #') ? -1 : colon // a comment before the colon
   }
 
   /** A space, a line end or the end of the text at `i`. */
