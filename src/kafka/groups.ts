@@ -310,8 +310,10 @@ class WireGroupsClient implements GroupsClient {
             continue
           }
           const error = kafkaProtocolError(answer.errorCode)
-          if (!COORDINATOR_ERRORS.has(error.type)) throw error
-          moved.add(answer.groupId)
+          // A group the coordinator does not know has no offsets, as v1-v4 answer it.
+          if (error.type === 'GROUP_ID_NOT_FOUND') found.set(answer.groupId, [])
+          else if (COORDINATOR_ERRORS.has(error.type)) moved.add(answer.groupId)
+          else throw error
         }
       }),
     )

@@ -253,9 +253,11 @@ describe('on three brokers', () => {
     expect(res.code).toBe(0)
     for (const g of JSON.parse(res.stdout).groups) expect(asKafkaRows(g.partitions)).toEqual(kafkaDescribe(g.group, bootstrap))
     const counts = Object.fromEntries([...res.stderr.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]))
-    // At most one ListOffsets per broker, however many groups and partitions.
+    // At most one ListOffsets per broker, and one DescribeGroups and OffsetFetch per coordinator,
+    // however many groups and partitions.
     expect(counts.ListOffsets).toBeLessThanOrEqual(3)
     expect(counts.DescribeGroups).toBeLessThanOrEqual(3)
+    expect(counts.OffsetFetch).toBeLessThanOrEqual(3)
 
     for (const group of groups) {
       const details = await kafkitJson(['groups', 'describe', group], {bootstrap})
