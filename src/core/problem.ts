@@ -41,8 +41,11 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 /** A rule broken by more topics than this is one line: the count and the first names. */
 export const GROUP_ABOVE = 3
 
-/** `topic "NAME": detail`: the topic and the part of the message that does not name it. */
-const TOPIC_MESSAGE = /^topic "([^"]*)": /
+/**
+ * `topic "NAME": detail`, or `topics[3]: detail` / `topics[3] detail` for an entry without a
+ * usable name: the topic (or entry) and the part of the message that does not name it.
+ */
+const TOPIC_MESSAGE = /^(?:topic "([^"]*)": |(topics\[\d+\])(?:: | ))/
 
 export interface ProblemGroup {
   /** The first instance, in file order: where the line points. */
@@ -50,6 +53,7 @@ export interface ProblemGroup {
   severity: Severity
   /** The message without its `topic "NAME": ` prefix; the same for every topic in the group. */
   detail: string
+  /** Topic names, or `topics[3]` for entries without a usable name. */
   topics: string[]
 }
 
@@ -74,7 +78,7 @@ export function groupProblems(problems: readonly Problem[]): Array<Problem | Pro
     } else {
       const m = TOPIC_MESSAGE.exec(message)
       if (m === null) continue
-      topic = m[1]
+      topic = m[1] ?? m[2]
       detail = message.slice(m[0].length)
     }
     const scope = `${problem.file}\u0000${problem.severity}`
@@ -103,7 +107,7 @@ const NAMES_SHOWN = 3
 
 /** `"a", "b", "c" and 4997 more`; `firstNote` follows the first name. */
 export function groupTopicNames(group: ProblemGroup, firstNote = ''): string {
-  const shown = group.topics.slice(0, NAMES_SHOWN).map((t, i) => `"${t}"${i === 0 ? firstNote : ''}`)
+  const shown = group.topics.slice(0, NAMES_SHOWN).map((t, i) => `${/^topics\[\d+\]$/.test(t) ? t : `"${t}"`}${i === 0 ? firstNote : ''}`)
   const more = group.topics.length - shown.length
   return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
 }

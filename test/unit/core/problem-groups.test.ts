@@ -70,3 +70,18 @@ describe('problems that repeat are grouped', () => {
     expect(items).toEqual(['- `t.yaml:4:5` 50 topics: replicationFactor 3 is more than the 1 broker in the cluster ("x.y.t0" at this line, "x.y.t1", "x.y.t2" and 47 more; `-o json` lists all)'])
   })
 })
+
+describe('entries without a usable name are grouped by their index', () => {
+  it('20,000 list entries that are not mappings are one line', () => {
+    const text = `version: 1\ntopics:\n${'- a\n'.repeat(20_000)}`
+    const {problems} = lintTopicsFile(text, 't.yaml')
+    expect(problems).toHaveLength(20_000)
+    expect(formatProblems(problems)).toEqual(['t.yaml:3:3: 20000 topics: must be a mapping (key: value) (topics[0] at this line, topics[1], topics[2] and 19997 more)'])
+  })
+
+  it('"missing name" on many entries is one line; on a few, a line each', () => {
+    const entries = (n: number) => `version: 1\ntopics:\n${'- {partitions: 1}\n'.repeat(n)}`
+    expect(formatProblems(lintTopicsFile(entries(5), 't.yaml').problems)).toEqual(['t.yaml:3:3: 5 topics: missing "name" (topics[0] at this line, topics[1], topics[2] and 2 more)'])
+    expect(formatProblems(lintTopicsFile(entries(2), 't.yaml').problems)).toEqual(['t.yaml:3:3: topics[0]: missing "name"', 't.yaml:4:3: topics[1]: missing "name"'])
+  })
+})
