@@ -21,6 +21,9 @@ const CONFIG_SOURCES: Record<number, LiveConfigEntry['source']> = {
   6: 'unknown',
 }
 
+/** localeCompare's order, with one collator instead of one per comparison (10,000 topics: 70 -> 28 ms). */
+const topicNameOrder = new Intl.Collator()
+
 export interface ClusterDescription {
   clusterId: string
   controller: number | null
@@ -122,7 +125,7 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
   }
   const topics: LiveTopic[] = selected
     .map((t) => ({name: t.name, internal: isInternalTopic(t.name), partitions: toLivePartitions(t), configs: {}}))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => topicNameOrder.compare(a.name, b.name))
   const configs = opts.configs ?? 'all'
   const withConfigs = opts.configsFor ? topics.filter((t) => opts.configsFor!(t.name)) : topics
   if (configs !== false && withConfigs.length > 0) {
