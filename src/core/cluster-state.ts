@@ -66,6 +66,8 @@ export function isProtectedTopic(topic: Pick<LiveTopic, 'name' | 'internal'>): b
 
 /** The most frequent value; ties go to the smaller one; 0 for none. */
 export function mostCommon(values: readonly number[]): number {
+  // Nearly always every value is the same (a topic's replica counts): no map, no sort.
+  if (values.every((value) => value === values[0])) return values.length === 0 ? 0 : values[0]
   const counts = new Map<number, number>()
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
   let best = 0
