@@ -84,7 +84,7 @@ function changesOf<K extends TopicChange['kind']>(plan: TopicPlan, kind: K): Ext
 
 /**
  * Executes a plan in dependency order (create, add partitions, reassign replicas, configs,
- * delete), one batched request per step. A failure on one topic does not stop the others; a
+ * delete), batched (see topic-changes.ts). A failure on one topic does not stop the others; a
  * topic whose earlier step failed skips its later steps. Ends by planning again.
  */
 export async function applyTopicPlan(

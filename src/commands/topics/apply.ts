@@ -22,9 +22,11 @@ export default class TopicsApply extends KafkaCommand<typeof TopicsApply> {
   static summary = 'Make the cluster match topics.yaml (shows the plan, asks first; --yes for CI)'
   static description = `Creates topics, adds partitions, reassigns replicas (waiting for the move to finish), sets configs
 (sending each topic's full override set), and with --prune deletes undeclared topics under
-managed.prefixes. One batched request per step. A failure on one topic does not stop the others;
-each is reported and the exit code is 1. Ends by planning again and printing how many topics are in
-sync, so a second apply of the same file is a no-op.`
+managed.prefixes. Batched (250 topics per request). New topics are waited for as long as leaders
+keep appearing: --timeout bounds each request and each stretch without a new leader. A failure on
+one topic does not stop the others; each is reported (failures sharing a reason on one line; -o json
+lists all) and the exit code is 1. Ends by planning again and printing how many topics are in sync,
+so a second apply of the same file is a no-op.`
   static examples = ['$ kafkit topics apply --env dev', '$ kafkit topics apply -f topics.yaml --env prod --yes']
 
   static flags = {
