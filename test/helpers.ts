@@ -38,18 +38,29 @@ export async function kafkitJson<T = any>(args: string[], opts: CliOptions = {})
   return JSON.parse(res.stdout) as T
 }
 
+let fileBootstrap: string | undefined
+
+/** Points kafkit(), kafkaTool() and kcat() of this test file at another cluster by default (each file has its own module). */
+export function useBootstrap(bootstrap: string): void {
+  fileBootstrap = bootstrap
+}
+
+function defaultBootstrap(): string {
+  return fileBootstrap ?? inject('kafkaBootstrap')
+}
+
 export function uniqueName(prefix = 'test'): string {
   return `${prefix}.${randomBytes(4).toString('hex')}`
 }
 
 /** Kafka's own CLI tool (kafka-topics, kafka-configs, ...) against a test cluster, for cross-checks. */
 export function kafkaTool(tool: keyof typeof KafkaToolClass, args: string[], opts: {bootstrap?: string; input?: string} = {}): ToolResult {
-  return runKafkaTool(KafkaToolClass[tool], ['--bootstrap-server', opts.bootstrap ?? inject('kafkaBootstrap'), ...args], {input: opts.input})
+  return runKafkaTool(KafkaToolClass[tool], ['--bootstrap-server', opts.bootstrap ?? defaultBootstrap(), ...args], {input: opts.input})
 }
 
 /** kcat (Debian package) against a test cluster, stdout as raw bytes, for byte-exact cross-checks. */
 export function kcat(args: string[], opts: {bootstrap?: string; input?: string | Buffer; timeoutMs?: number} = {}): {status: number; stdout: Buffer; stderr: string} {
-  const res = spawnSync('kcat', ['-b', opts.bootstrap ?? inject('kafkaBootstrap'), ...args], {
+  const res = spawnSync('kcat', ['-b', opts.bootstrap ?? defaultBootstrap(), ...args], {
     input: opts.input,
     timeout: opts.timeoutMs ?? 60_000,
     maxBuffer: 256 * 1024 * 1024,
@@ -62,7 +73,7 @@ function spawnKafkit(args: string[], opts: Pick<CliOptions, 'bootstrap' | 'env'>
   return spawn(process.execPath, [RUN_JS, ...args], {
     env: {
       ...process.env,
-      KAFKA_BOOTSTRAP_SERVERS: opts.bootstrap ?? inject('kafkaBootstrap'),
+      KAFKA_BOOTSTRAP_SERVERS: opts.bootstrap ?? defaultBootstrap(),
       KAFKIT_CONFIG: '/nonexistent/kafkit-config.yaml',
       NO_COLOR: '1',
       ...opts.env,

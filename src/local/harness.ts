@@ -237,9 +237,30 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 /** A base port whose broker and controller ports are all free. */
+/**
+ * The kernel's range for outgoing connections' local ports (Linux: 32768-60999). A broker port in
+ * it is a hazard once its node stops: a client (another broker's Raft client among them) that
+ * keeps reconnecting to it can be given that very port as its own and connect to itself, reads
+ * its own request as the answer ("Correlation id for response ... does not match request") and
+ * the broker exits; or the port is taken when the node restarts.
+ */
+function ephemeralPortRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low, high]
+  } catch {
+    // not Linux: the IANA range
+  }
+  return [49152, 65535]
+}
+
 export async function findFreeBasePort(nodes: number): Promise<number> {
+  // Node i uses base+i, base+100+i and (secure) base+200+i: keep all of them below the ephemeral range.
+  const [ephemeralLow] = ephemeralPortRange()
+  const top = Math.min(ephemeralLow, 65_536) - SECURE_PORT_OFFSET - nodes - 1
+  const bottom = Math.min(20_000, top - 1_000)
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000)
+    const base = bottom + Math.floor(Math.random() * (top - bottom))
     const ports = Array.from({length: nodes}, (_, i) => [base + i, base + 100 + i]).flat()
     const free = await Promise.all(ports.map(portIsFree))
     if (free.every(Boolean)) return base

@@ -11,10 +11,13 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {createScaleGroups, deleteScaleGroups, scaleGroups, type ScaleGroupsFixture} from '../../bench/fixtures/groups.mjs'
 import {groupsClient} from '../../src/kafka/groups.js'
 import {asKafkaRows, parseKafkaDescribe, withConnection} from '../groups-helpers.js'
-import {kafkaTool, kafkit, uniqueName} from '../helpers.js'
+import {kafkaTool, kafkit, uniqueName, useBootstrap} from '../helpers.js'
+
+// Thousands of topics or groups: on a node of their own, so other files' requests do not queue behind them.
+useBootstrap(inject('kafkaScaleBootstrap'))
 
 const GROUPS = 500
-const bootstrap = inject('kafkaBootstrap')
+const bootstrap = inject('kafkaScaleBootstrap')
 const prefix = uniqueName('gscale')
 let fixture: ScaleGroupsFixture
 

@@ -11,7 +11,10 @@ import {join} from 'node:path'
 import kafkajs from 'kafkajs'
 import {afterAll, describe, expect, inject, it} from 'vitest'
 
-import {kafkit} from '../helpers.js'
+import {kafkit, useBootstrap} from '../helpers.js'
+
+// Thousands of topics or groups: on a node of their own, so other files' requests do not queue behind them.
+useBootstrap(inject('kafkaScaleBootstrap'))
 
 const N = 2000
 const dir = mkdtempSync(join(tmpdir(), 'kafkit-scale-output-'))
@@ -33,7 +36,7 @@ const file = writeSpec(
 const warningLines = (stderr: string) => stderr.split('\n').filter((l) => l.includes(': warning: '))
 
 afterAll(async () => {
-  const admin = new kafkajs.Kafka({brokers: [inject('kafkaBootstrap')], logLevel: kafkajs.logLevel.NOTHING}).admin()
+  const admin = new kafkajs.Kafka({brokers: [inject('kafkaScaleBootstrap')], logLevel: kafkajs.logLevel.NOTHING}).admin()
   await admin.connect()
   try {
     const live = new Set(await admin.listTopics())

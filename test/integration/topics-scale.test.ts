@@ -10,7 +10,10 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, inject, it} from 'vitest'
 
 import {deleteScaleTopics, scaleTopics, scaleTopicsYaml, type ScaleTopic} from '../../bench/fixtures/topics.mjs'
-import {kafkaTool, kafkit} from '../helpers.js'
+import {kafkaTool, kafkit, useBootstrap} from '../helpers.js'
+
+// Thousands of topics or groups: on a node of their own, so other files' requests do not queue behind them.
+useBootstrap(inject('kafkaScaleBootstrap'))
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkit-scale-'))
 const cleanups: (() => Promise<unknown>)[] = []
@@ -26,7 +29,7 @@ function fixture(count: number): {prefix: string; topics: ScaleTopic[]; file: st
   const file = join(dir, `${prefix}.yaml`)
   writeFileSync(file, scaleTopicsYaml(topics, prefix))
   // By name too: a topic the controller created may not be listed by the broker yet.
-  cleanups.push(() => deleteScaleTopics(inject('kafkaBootstrap'), prefix, {names: topics.map((t) => t.name), wait: true}))
+  cleanups.push(() => deleteScaleTopics(inject('kafkaScaleBootstrap'), prefix, {names: topics.map((t) => t.name), wait: true}))
   return {prefix, topics, file}
 }
 
