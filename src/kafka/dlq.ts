@@ -150,8 +150,13 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
   const eachBatch = async ({batch, heartbeat, resolveOffset}: EachBatchPayload) => {
     if (finished || !pending.has(batch.partition)) return
     const end = ends.get(batch.partition)!
+    // After the group coordinator moves, kafkajs rejoins and may fetch again from the group's
+    // committed offset, behind what was already handed over (and is being or was replayed): those
+    // records are never handed over twice, or a replay would commit them twice.
+    const from = position.get(batch.partition)!
     const records: ConsumedRecord[] = []
     for (const m of batch.messages) {
+      if (Number(m.offset) < from) continue
       if (Number(m.offset) >= end) break
       records.push({
         topic,
@@ -167,7 +172,7 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
       const {next, stop} = records.length === 0 ? {next: 0} : await handle(batch.partition, records, {heartbeat})
       if (stop) return settle()
       // Everything below the end has been seen once the batch reaches past it.
-      const through = Math.max(next, Math.min(Number(batch.lastOffset()) + 1, end))
+      const through = Math.max(from, next, Math.min(Number(batch.lastOffset()) + 1, end))
       // The consumer's next fetch starts after the last resolved offset (nothing is auto-resolved):
       // without this, a partition larger than one fetch would be read from its first batch forever.
       if (through > Number(batch.firstOffset() ?? through)) resolveOffset(String(through - 1))

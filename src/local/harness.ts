@@ -476,6 +476,17 @@ function killQuietly(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** The last ERROR line of a broker log (why it exited), with the line after it; '' when none. */
+function lastLogError(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').split('\n')
+    for (let i = lines.length - 1; i >= 0; i--) if (/\b(ERROR|FATAL)\b/.test(lines[i])) return `${lines[i]}\n${lines[i + 1] ?? ''}\n…\n`
+  } catch {
+    // no log yet
+  }
+  return ''
+}
+
 function lastLines(file: string, count: number): string {
   try {
     return readFileSync(file, 'utf8').trim().split('\n').slice(-count).join('\n')
@@ -503,7 +514,7 @@ async function waitForCluster(cluster: LocalCluster, timeoutMs: number): Promise
   while (Date.now() < deadline) {
     for (const n of cluster.nodes) {
       if (!isOurProcess(n.pid, cluster.stateDir)) {
-        throw new KafkitError(`Kafka node ${n.nodeId} exited during start-up: ${lastLines(n.logFile, 3)}`, {
+        throw new KafkitError(`Kafka node ${n.nodeId} exited during start-up: ${lastLogError(n.logFile)}${lastLines(n.logFile, 3)}`, {
           hint: `see ${n.logFile}`,
         })
       }
