@@ -5,7 +5,6 @@
  */
 import type {Writable} from 'node:stream'
 
-import {activeGroupError} from '../core/consumer-groups.js'
 import {parseProducerJsonLine, parseProducerLine, type ConsumedRecord, type ProducerMessage} from '../core/console-format.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
@@ -340,9 +339,7 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
  */
 async function commitStartsBeforeJoining(conn: KafkaConnection, group: string, starts: readonly TopicPartitionOffset[]): Promise<void> {
   const client = await groupsClient(conn)
-  const [description] = await client.describeGroups([group])
-  if (description.members.length > 0) throw activeGroupError(group, description.members, 'choose where consume starts for')
-  await client.commitOffsetsWhileInactive(group, starts)
+  await client.commitOffsetsWhileInactive(group, starts, 'choose where consume starts for')
 }
 
 /** Waits for 'drain' (or the end of consuming), sending group heartbeats meanwhile. */

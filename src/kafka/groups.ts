@@ -173,7 +173,8 @@ export interface GroupsClient {
   committedOffsetsOfGroups(groups: readonly string[]): Promise<CommittedOffset[][]>
   topicPartitions(topics: readonly string[]): TopicPartitions[]
   logOffsets(partitions: readonly TopicPartition[], spec: LogOffsetSpec): Promise<TopicPartitionOffset[]>
-  commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>
+  /** `action` words the refusal when the group has members ("cannot <action> group ..."). */
+  commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[], action?: string): Promise<void>
   deleteGroups(groups: readonly string[]): Promise<GroupDeletion[]>
   nextMessageTimestamps(positions: readonly TopicPartitionOffset[]): Promise<(number | null)[]>
 }
@@ -362,7 +363,7 @@ class WireGroupsClient implements GroupsClient {
    * members is refused up front with their names. Right after the last member leaves, the group
    * can still be rebalancing and the commit bounces; that is retried with backoff until --timeout.
    */
-  async commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  async commitOffsetsWhileInactive(group: string, offsets: readonly TopicPartitionOffset[], action = 'reset offsets of'): Promise<void> {
     if (offsets.length === 0) return
     const offsetOf = new Map(offsets.map((o) => [topicPartitionKey(o), o.offset]))
     const topics = groupByTopic(offsets).map(([topic, ps]) => ({
@@ -374,7 +375,7 @@ class WireGroupsClient implements GroupsClient {
     let lastBounce = ''
     for (;;) {
       const [description] = await this.describeGroups([group])
-      if (description.members.length > 0) throw activeGroupError(group, description.members, 'reset offsets of')
+      if (description.members.length > 0) throw activeGroupError(group, description.members, action)
       if (RESETTABLE_GROUP_STATES.includes(description.state)) {
         try {
           await this.conn.run(`commit offsets of group ${group}`, () =>

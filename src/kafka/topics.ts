@@ -166,10 +166,8 @@ export async function readClusterState(conn: KafkaConnection, opts: {configsFor?
   return {clusterId: cluster.clusterId, brokers: cluster.brokers, topics}
 }
 
-/** Deletes many topics in one DeleteTopics request. Refuses internal topics. */
+/** Deletes many topics in one DeleteTopics request (src/app refuses internal topics first). */
 export async function deleteTopics(conn: KafkaConnection, names: string[]): Promise<void> {
-  const internal = names.filter(isInternalTopic)
-  if (internal.length > 0) throw new KafkitError(`refusing to delete internal topic ${internal.map((n) => `"${n}"`).join(', ')}`)
   if (names.length === 0) return
   const admin = await conn.admin()
   await conn.run('delete topics', () => admin.deleteTopics({topics: names, timeout: conn.timeoutMs}))

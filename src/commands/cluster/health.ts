@@ -1,21 +1,9 @@
 import {KafkaCommand} from '../../cli/base-command.js'
 import {plural, renderTable} from '../../cli/render.js'
-import {downBrokers, findPartitionProblems, type PartitionProblem} from '../../core/cluster-state.js'
+import {clusterHealth, type ClusterHealth} from '../../app/cluster.js'
 import {ExitCode} from '../../errors.js'
-import {describeCluster, describeTopics} from '../../kafka/topics.js'
 
-export interface ClusterHealth {
-  healthy: boolean
-  brokers: number
-  /** Brokers that replica lists name but that are not up (down or fenced). */
-  brokersDown: number[]
-  topics: number
-  partitions: number
-  offline: number
-  underReplicated: number
-  underMinIsr: number
-  problems: PartitionProblem[]
-}
+export type {ClusterHealth}
 
 export default class ClusterHealthCommand extends KafkaCommand<typeof ClusterHealthCommand> {
   static summary = 'Find offline, under-replicated and under-min-ISR partitions (exit 3 if any)'
@@ -24,23 +12,7 @@ replica lists name but that are down. Exit codes: 0 healthy, 3 problems found, 1
   static examples = ['$ kafkit cluster health', '$ kafkit cluster health -o json']
 
   async run(): Promise<ClusterHealth> {
-    const conn = await this.connection()
-    const cluster = await describeCluster(conn, {racks: false})
-    const topics = await describeTopics(conn, {configs: ['min.insync.replicas']})
-    const problems = findPartitionProblems(topics)
-    const brokersDown = downBrokers({brokers: cluster.brokers, topics})
-    const count = (kind: PartitionProblem['problems'][number]) => problems.filter((p) => p.problems.includes(kind)).length
-    const result: ClusterHealth = {
-      healthy: problems.length === 0 && brokersDown.length === 0,
-      brokers: cluster.brokers.length,
-      brokersDown,
-      topics: topics.length,
-      partitions: topics.reduce((n, t) => n + t.partitions.length, 0),
-      offline: count('offline'),
-      underReplicated: count('under-replicated'),
-      underMinIsr: count('under-min-isr'),
-      problems,
-    }
+    const result = await clusterHealth(await this.connection())
     this.render(result, (r) => {
       const down = r.brokersDown.length === 0 ? '' : ` up (${plural(r.brokersDown.length, 'broker')} down: ${r.brokersDown.join(', ')})`
       const head = `${r.healthy ? 'healthy' : 'UNHEALTHY'}: ${plural(r.brokers, 'broker')}${down}, ${plural(r.topics, 'topic')}, ${plural(r.partitions, 'partition')}; ` +

@@ -1,6 +1,6 @@
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderKeyValues, renderTable} from '../../cli/render.js'
-import {describeCluster, type ClusterDescription} from '../../kafka/topics.js'
+import {clusterInfo, type ClusterDescription} from '../../app/cluster.js'
 
 export default class ClusterInfo extends KafkaCommand<typeof ClusterInfo> {
   static summary = 'Show the cluster id, the controller and the brokers'
@@ -10,7 +10,7 @@ export default class ClusterInfo extends KafkaCommand<typeof ClusterInfo> {
   ]
 
   async run(): Promise<ClusterDescription> {
-    const result = await describeCluster(await this.connection())
+    const result = await clusterInfo(await this.connection())
     this.render(result, (r) =>
       [
         renderKeyValues([

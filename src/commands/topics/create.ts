@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {KafkitError} from '../../errors.js'
 import {normaliseConfigFlags} from '../../cli/config-flags.js'
-import {createTopic, type TopicToCreate} from '../../kafka/topic-changes.js'
+import {createTopic, type TopicToCreate} from '../../app/topics.js'
 
 export default class TopicsCreate extends KafkaCommand<typeof TopicsCreate> {
   static summary = 'Create a topic'

@@ -2,9 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
-import {isInternalTopic} from '../../core/cluster-state.js'
-import {KafkitError} from '../../errors.js'
-import {deleteTopics, describeTopics} from '../../kafka/topics.js'
+import {deleteTopics, refuseInternal, topicsToDelete} from '../../app/topics.js'
 
 export default class TopicsDelete extends KafkaCommand<typeof TopicsDelete> {
   static summary = 'Delete topics (asks first on a terminal; --yes for scripts)'
@@ -19,12 +17,10 @@ export default class TopicsDelete extends KafkaCommand<typeof TopicsDelete> {
   async run(): Promise<{deleted: string[]}> {
     const {argv} = await this.parse(TopicsDelete)
     const names = [...new Set(argv as string[])]
-    const internal = names.filter(isInternalTopic)
-    if (internal.length > 0) throw new KafkitError(`refusing to delete internal topic ${internal.map((n) => `"${n}"`).join(', ')}`)
+    refuseInternal(names)
     const conn = await this.connection()
     // Fails with the unknown names before anything is deleted.
-    const topics = await describeTopics(conn, {names, configs: false})
-    const partitions = topics.reduce((n, t) => n + t.partitions.length, 0)
+    const {partitions} = await topicsToDelete(conn, names)
     await confirmDestructive({
       question: `Delete ${names.length} topic(s) (${partitions} partitions, all their data): ${names.join(', ')}?`,
       confirmed: this.flags.yes,

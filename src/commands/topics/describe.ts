@@ -2,18 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderKeyValues, renderTable} from '../../cli/render.js'
-import {liveReplicationFactor, type LivePartition, type LiveTopic} from '../../core/cluster-state.js'
+import {describeTopicsNamed, type TopicDescription} from '../../app/topics.js'
 import {KafkitError} from '../../errors.js'
-import {describeTopics} from '../../kafka/topics.js'
 
-export interface TopicDescription {
-  name: string
-  internal: boolean
-  partitions: LivePartition[]
-  replicationFactor: number
-  /** Configs whose value does not come from Kafka's built-in default, with where it comes from. */
-  configs: {name: string; value: string | null; source: string}[]
-}
+export type {TopicDescription}
 
 export default class TopicsDescribe extends KafkaCommand<typeof TopicsDescribe> {
   static summary = 'Show partitions (leader, replicas, ISR) and the configs that differ from defaults'
@@ -39,27 +31,12 @@ A partition without a leader (offline) shows LEADER none, as kafka-topics --desc
     const named = [...new Set(argv as string[])]
     const {prefix} = this.flags
     if (named.length === 0 && prefix === undefined) throw new KafkitError('missing required argument: topic (topic names), or --prefix')
-    const conn = await this.connection()
-    const topics = await describeTopics(conn, {names: named, prefix, configs: 'all'})
-    if (topics.length === 0) throw new KafkitError(`no topic starts with "${prefix}" on ${conn.brokersLabel}`, {hint: 'kafkit topics list shows what exists'})
-    const results = topics.map((topic) => this.describe(topic))
+    const results = await describeTopicsNamed(await this.connection(), {names: named, prefix, allConfigs: this.flags['all-configs']})
     const single = named.length === 1 && prefix === undefined
     this.render(single ? results[0] : results, (r) => (Array.isArray(r) ? r : [r]).map(renderTopic).join('\n\n'))
     return single ? results[0] : results
   }
 
-  private describe(topic: LiveTopic): TopicDescription {
-    return {
-      name: topic.name,
-      internal: topic.internal,
-      replicationFactor: liveReplicationFactor(topic),
-      partitions: topic.partitions,
-      configs: Object.entries(topic.configs)
-        .filter(([, e]) => this.flags['all-configs'] || e.source !== 'default')
-        .map(([name, e]) => ({name, value: e.sensitive ? '[sensitive]' : e.value, source: e.source}))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-    }
-  }
 }
 
 function renderTopic(r: TopicDescription): string {

@@ -2,15 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderTable} from '../../cli/render.js'
-import {liveReplicationFactor} from '../../core/cluster-state.js'
-import {describeTopics} from '../../kafka/topics.js'
+import {listTopics, type TopicListEntry} from '../../app/topics.js'
 
-export interface TopicListEntry {
-  name: string
-  partitions: number
-  replicationFactor: number
-  internal: boolean
-}
+export type {TopicListEntry}
 
 export default class TopicsList extends KafkaCommand<typeof TopicsList> {
   static summary = 'List topics with their partition count and replication factor'
@@ -22,11 +16,7 @@ export default class TopicsList extends KafkaCommand<typeof TopicsList> {
   }
 
   async run(): Promise<TopicListEntry[]> {
-    const topics = await describeTopics(await this.connection(), {configs: false})
-    const result = topics
-      .filter((t) => this.flags.internal || !t.internal)
-      .filter((t) => !this.flags.prefix || t.name.startsWith(this.flags.prefix))
-      .map((t) => ({name: t.name, partitions: t.partitions.length, replicationFactor: liveReplicationFactor(t), internal: t.internal}))
+    const result = await listTopics(await this.connection(), {internal: this.flags.internal, prefix: this.flags.prefix})
     this.render(result, (r) =>
       r.length === 0 ? 'no topics' : renderTable(['TOPIC', 'PARTITIONS', 'RF'], r.map((t) => [t.name, t.partitions, t.replicationFactor])),
     )

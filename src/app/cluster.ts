@@ -1,0 +1,43 @@
+/** `cluster info | health`: the brokers, and what is wrong with the partitions. */
+import {downBrokers, findPartitionProblems, type PartitionProblem} from '../core/cluster-state.js'
+import type {KafkaConnection} from '../kafka/connection.js'
+import {describeCluster, describeTopics, type ClusterDescription} from '../kafka/topics.js'
+
+export type {ClusterDescription}
+
+export function clusterInfo(conn: KafkaConnection): Promise<ClusterDescription> {
+  return describeCluster(conn)
+}
+
+export interface ClusterHealth {
+  healthy: boolean
+  brokers: number
+  /** Brokers that replica lists name but that are not up (down or fenced). */
+  brokersDown: number[]
+  topics: number
+  partitions: number
+  offline: number
+  underReplicated: number
+  underMinIsr: number
+  problems: PartitionProblem[]
+}
+
+/** One Metadata and one DescribeConfigs (min.insync.replicas) for the whole cluster. */
+export async function clusterHealth(conn: KafkaConnection): Promise<ClusterHealth> {
+  const cluster = await describeCluster(conn, {racks: false})
+  const topics = await describeTopics(conn, {configs: ['min.insync.replicas']})
+  const problems = findPartitionProblems(topics)
+  const brokersDown = downBrokers({brokers: cluster.brokers, topics})
+  const count = (kind: PartitionProblem['problems'][number]) => problems.filter((p) => p.problems.includes(kind)).length
+  return {
+    healthy: problems.length === 0 && brokersDown.length === 0,
+    brokers: cluster.brokers.length,
+    brokersDown,
+    topics: topics.length,
+    partitions: topics.reduce((n, t) => n + t.partitions.length, 0),
+    offline: count('offline'),
+    underReplicated: count('under-replicated'),
+    underMinIsr: count('under-min-isr'),
+    problems,
+  }
+}
