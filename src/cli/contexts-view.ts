@@ -1,4 +1,4 @@
-import type {KafkitConfig} from '../core/contexts.js'
+import type {KafkitConfig, OAuthBearerSasl} from '../core/contexts.js'
 
 export interface ContextSummary {
   name: string
@@ -18,11 +18,26 @@ export function describeContexts(config: KafkitConfig | undefined, env: NodeJS.P
     brokers: c.brokers,
     clientId: c.clientId,
     tls: c.tls ? (c.tls.insecure ? 'yes (unverified)' : c.tls.ca ? `ca ${c.tls.ca}` : 'yes') : 'no',
-    sasl: c.sasl ? `${c.sasl.mechanism} as ${c.sasl.username}` : 'no',
+    sasl: !c.sasl ? 'no' : c.sasl.mechanism === 'oauthbearer' ? oauthLabel(c.sasl) : `${c.sasl.mechanism} as ${c.sasl.username}`,
     password: !c.sasl
       ? '-'
-      : c.sasl.passwordEnv
-        ? `env ${c.sasl.passwordEnv} (${env[c.sasl.passwordEnv] === undefined ? 'not set' : 'set, redacted'})`
-        : `file ${c.sasl.passwordFile} (redacted)`,
+      : c.sasl.mechanism === 'oauthbearer'
+        ? oauthSecret(c.sasl, env)
+        : c.sasl.passwordEnv
+          ? `env ${c.sasl.passwordEnv} (${env[c.sasl.passwordEnv] === undefined ? 'not set' : 'set, redacted'})`
+          : `file ${c.sasl.passwordFile} (redacted)`,
   }))
+}
+
+function oauthLabel(s: OAuthBearerSasl): string {
+  if (s.tokenEndpoint) return `oauthbearer as ${s.clientId} via ${s.tokenEndpoint}`
+  return s.tokenFile ? 'oauthbearer, token file' : 'oauthbearer, token command'
+}
+
+/** Where the token or client secret comes from; never the command line itself (it may hold a secret). */
+function oauthSecret(s: OAuthBearerSasl, env: NodeJS.ProcessEnv): string {
+  if (s.tokenFile) return `token file ${s.tokenFile} (redacted)`
+  if (s.tokenCommand) return 'token command (run at connect)'
+  if (s.clientSecretEnv) return `client secret env ${s.clientSecretEnv} (${env[s.clientSecretEnv] === undefined ? 'not set' : 'set, redacted'})`
+  return `client secret file ${s.clientSecretFile} (redacted)`
 }

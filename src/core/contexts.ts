@@ -6,14 +6,39 @@
 import {KafkitError} from '../errors.js'
 import {yamlLibrary} from './lazy-yaml.js'
 
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512'
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'oauthbearer'
+
+/** The password comes from an env var or a file, never from the config file or command line. */
+export interface PasswordSasl {
+  mechanism: Exclude<SaslMechanism, 'oauthbearer'>
+  username: string
+  passwordEnv?: string
+  passwordFile?: string
+}
+
+/**
+ * SASL/OAUTHBEARER: the token comes from exactly one of a command kafkit runs, a file, or the
+ * OAuth 2 client-credentials grant at tokenEndpoint (client secret from an env var or a file).
+ */
+export interface OAuthBearerSasl {
+  mechanism: 'oauthbearer'
+  /** A string runs with /bin/sh -c; a list runs as [program, ...args] without a shell. */
+  tokenCommand?: string | string[]
+  tokenFile?: string
+  tokenEndpoint?: string
+  clientId?: string
+  clientSecretEnv?: string
+  clientSecretFile?: string
+  scope?: string
+}
+
+export type SaslSpec = PasswordSasl | OAuthBearerSasl
 
 export interface ContextSpec {
   brokers: string[]
   clientId?: string
   tls?: {ca?: string; cert?: string; key?: string; insecure?: boolean}
-  /** The password comes from an env var or a file, never from the config file or command line. */
-  sasl?: {mechanism: SaslMechanism; username: string; passwordEnv?: string; passwordFile?: string}
+  sasl?: SaslSpec
 }
 
 export interface KafkitConfig {
@@ -32,7 +57,9 @@ export interface ConnectionSettings {
 }
 
 export const DEFAULT_BOOTSTRAP = 'localhost:9092'
-const SASL_MECHANISMS: SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512']
+const SASL_MECHANISMS: SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer']
+const PASSWORD_KEYS = ['mechanism', 'username', 'passwordEnv', 'passwordFile']
+const OAUTH_KEYS = ['mechanism', 'tokenCommand', 'tokenFile', 'tokenEndpoint', 'clientId', 'clientSecretEnv', 'clientSecretFile', 'scope']
 
 /** host:port with a port a socket can use (1-65535; a larger one reached Node's socket as a RangeError). */
 function isHostPort(broker: unknown): boolean {
@@ -110,26 +137,86 @@ function parseContext(value: unknown, file: string, where: string): ContextSpec 
       spec.tls = {ca: ca as string | undefined, cert: cert as string | undefined, key: key as string | undefined, insecure: insecure as boolean | undefined}
     }
   }
-  if (value.sasl !== undefined) {
-    const s = value.sasl
-    if (!isRecord(s)) fail(file, `${where}.sasl`, 'expected a mapping with mechanism, username, passwordEnv or passwordFile')
-    for (const key of Object.keys(s)) {
-      if (key === 'password') fail(file, `${where}.sasl.password`, 'passwords are not stored in the config file; use passwordEnv or passwordFile')
-      if (!['mechanism', 'username', 'passwordEnv', 'passwordFile'].includes(key)) fail(file, `${where}.sasl.${key}`, 'unknown key')
-    }
-    const mechanism = String(s.mechanism ?? '').toLowerCase() as SaslMechanism
-    if (!SASL_MECHANISMS.includes(mechanism)) fail(file, `${where}.sasl.mechanism`, `expected one of ${SASL_MECHANISMS.join(', ')}`)
-    if (typeof s.username !== 'string' || s.username === '') fail(file, `${where}.sasl.username`, 'expected a user name')
-    if ((s.passwordEnv === undefined) === (s.passwordFile === undefined)) {
-      fail(file, `${where}.sasl`, 'set exactly one of passwordEnv, passwordFile')
-    }
-    spec.sasl = {
-      mechanism,
-      username: s.username,
-      passwordEnv: s.passwordEnv as string | undefined,
-      passwordFile: s.passwordFile as string | undefined,
-    }
+  if (value.sasl !== undefined) spec.sasl = parseSasl(value.sasl, file, `${where}.sasl`)
+  return spec
+}
+
+function parseSasl(s: unknown, file: string, where: string): SaslSpec {
+  if (!isRecord(s)) fail(file, where, 'expected a mapping with mechanism, and username + passwordEnv or passwordFile, or (oauthbearer) tokenCommand, tokenFile or tokenEndpoint')
+  const mechanism = String(s.mechanism ?? '').toLowerCase() as SaslMechanism
+  if (mechanism === 'oauthbearer') return parseOAuthBearer(s, file, where)
+  for (const key of Object.keys(s)) {
+    if (key === 'password') fail(file, `${where}.password`, 'passwords are not stored in the config file; use passwordEnv or passwordFile')
+    if (OAUTH_KEYS.includes(key) && !PASSWORD_KEYS.includes(key)) fail(file, `${where}.${key}`, 'only with mechanism: oauthbearer')
+    if (!PASSWORD_KEYS.includes(key)) fail(file, `${where}.${key}`, 'unknown key')
   }
+  if (!SASL_MECHANISMS.includes(mechanism)) fail(file, `${where}.mechanism`, `expected one of ${SASL_MECHANISMS.join(', ')}`)
+  if (typeof s.username !== 'string' || s.username === '') fail(file, `${where}.username`, 'expected a user name')
+  if ((s.passwordEnv === undefined) === (s.passwordFile === undefined)) fail(file, where, 'set exactly one of passwordEnv, passwordFile')
+  nonEmptyString(s, 'passwordEnv', file, where, 'an env var name')
+  nonEmptyString(s, 'passwordFile', file, where, 'a file path')
+  return {
+    mechanism: mechanism as PasswordSasl['mechanism'],
+    username: s.username,
+    passwordEnv: s.passwordEnv as string | undefined,
+    passwordFile: s.passwordFile as string | undefined,
+  }
+}
+
+function nonEmptyString(s: Record<string, unknown>, key: string, file: string, where: string, what: string): void {
+  if (s[key] !== undefined && (typeof s[key] !== 'string' || s[key] === '')) fail(file, `${where}.${key}`, `expected ${what}`)
+}
+
+/** A token endpoint gets the client secret: https, or http only to this machine (a local stand-in). */
+function checkTokenEndpoint(raw: unknown, file: string, where: string): string {
+  let url: URL | undefined
+  try {
+    url = typeof raw === 'string' ? new URL(raw) : undefined
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) fail(file, `${where}.tokenEndpoint`, 'expected an https:// URL')
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url.protocol === 'http:' && !local) fail(file, `${where}.tokenEndpoint`, 'the client secret is sent there: use https:// (http:// only for localhost)')
+  return raw as string
+}
+
+function parseOAuthBearer(s: Record<string, unknown>, file: string, where: string): OAuthBearerSasl {
+  for (const key of Object.keys(s)) {
+    if (key === 'token' || key === 'accessToken') fail(file, `${where}.${key}`, 'tokens are not stored in the config file; use tokenFile or tokenCommand')
+    if (key === 'clientSecret') fail(file, `${where}.clientSecret`, 'secrets are not stored in the config file; use clientSecretEnv or clientSecretFile')
+    if (PASSWORD_KEYS.includes(key) && !OAUTH_KEYS.includes(key)) fail(file, `${where}.${key}`, 'not used with mechanism oauthbearer (it takes tokenCommand, tokenFile or tokenEndpoint)')
+    if (!OAUTH_KEYS.includes(key)) fail(file, `${where}.${key}`, `unknown key (expected ${OAUTH_KEYS.join(', ')})`)
+  }
+  const sources = ['tokenCommand', 'tokenFile', 'tokenEndpoint'].filter((k) => s[k] !== undefined)
+  if (sources.length !== 1) fail(file, where, `set exactly one of tokenCommand, tokenFile, tokenEndpoint${sources.length > 1 ? ` (found ${sources.join(', ')})` : ''}`)
+  const spec: OAuthBearerSasl = {mechanism: 'oauthbearer'}
+  if (s.tokenCommand !== undefined) {
+    const cmd = s.tokenCommand
+    const ok = (typeof cmd === 'string' && cmd.trim() !== '') || (Array.isArray(cmd) && cmd.length > 0 && cmd.every((a) => typeof a === 'string') && cmd[0] !== '')
+    if (!ok) fail(file, `${where}.tokenCommand`, 'expected a command line (run with /bin/sh -c) or a list [program, args...]')
+    spec.tokenCommand = cmd as string | string[]
+  }
+  if (s.tokenFile !== undefined) {
+    nonEmptyString(s, 'tokenFile', file, where, 'a file path')
+    spec.tokenFile = s.tokenFile as string
+  }
+  const clientKeys = ['clientId', 'clientSecretEnv', 'clientSecretFile', 'scope']
+  if (s.tokenEndpoint === undefined) {
+    const stray = clientKeys.find((k) => s[k] !== undefined)
+    if (stray) fail(file, `${where}.${stray}`, 'only with tokenEndpoint (the client-credentials grant)')
+    return spec
+  }
+  spec.tokenEndpoint = checkTokenEndpoint(s.tokenEndpoint, file, where)
+  if (typeof s.clientId !== 'string' || s.clientId === '') fail(file, `${where}.clientId`, 'expected the OAuth client id (tokenEndpoint needs clientId and clientSecretEnv or clientSecretFile)')
+  if ((s.clientSecretEnv === undefined) === (s.clientSecretFile === undefined)) fail(file, where, 'set exactly one of clientSecretEnv, clientSecretFile')
+  nonEmptyString(s, 'clientSecretEnv', file, where, 'an env var name')
+  nonEmptyString(s, 'clientSecretFile', file, where, 'a file path')
+  if (s.scope !== undefined && typeof s.scope !== 'string') fail(file, `${where}.scope`, 'expected a string (scopes separated by spaces)')
+  spec.clientId = s.clientId
+  if (s.clientSecretEnv !== undefined) spec.clientSecretEnv = s.clientSecretEnv as string
+  if (s.clientSecretFile !== undefined) spec.clientSecretFile = s.clientSecretFile as string
+  if (s.scope !== undefined) spec.scope = s.scope as string
   return spec
 }
 

@@ -11,10 +11,12 @@ import {Socket} from 'node:net'
 
 import type {Admin, Consumer, ConsumerConfig, Kafka, KafkaConfig, Producer, ProducerConfig} from 'kafkajs'
 
-import type {ConnectionSettings} from '../core/contexts.js'
+import type {ConnectionSettings, PasswordSasl} from '../core/contexts.js'
+import {REAUTH_THRESHOLD_MS} from '../core/oauth-token.js'
 import {KafkitError} from '../errors.js'
 import {translateKafkaError} from './errors.js'
 import {installKafkaJsFixes} from './kafkajs-fixes.js'
+import {OAuthTokenCache, oauthBearerMechanism, tokenSource} from './oauth.js'
 
 export interface ConnectionOptions {
   settings: ConnectionSettings
@@ -42,7 +44,7 @@ function readSecretFile(path: string, what: string): string {
 }
 
 /** Resolves the SASL password at connect time from its env var or file; never from argv. */
-function saslPassword(sasl: NonNullable<ConnectionSettings['sasl']>): string {
+function saslPassword(sasl: PasswordSasl): string {
   if (sasl.passwordEnv) {
     const value = process.env[sasl.passwordEnv]
     if (value === undefined) throw new KafkitError(`SASL password env var ${sasl.passwordEnv} is not set`)
@@ -58,6 +60,8 @@ export class KafkaConnection {
   private kafkaPromise?: Promise<Kafka>
   private adminPromise?: Promise<Admin>
   private readonly clients = new Set<{disconnect(): Promise<void>}>()
+  /** SASL/OAUTHBEARER: one token for every (re)authentication until it is near expiry. */
+  private oauthTokens?: OAuthTokenCache
   /** Kafka requests sent, by API name: what benches and batching tests read (KAFKIT_REQUEST_STATS=1). */
   readonly requestCounts: Record<string, number> = {}
 
@@ -105,7 +109,16 @@ export class KafkaConnection {
         ...(key ? {key: readSecretFile(key, 'TLS key file')} : {}),
       }
     }
-    if (settings.sasl) {
+    if (settings.sasl?.mechanism === 'oauthbearer') {
+      const source = tokenSource(settings.sasl, {timeoutMs: this.timeoutMs, contextLabel: settings.contextName === undefined ? undefined : `context ${settings.contextName}`})
+      this.oauthTokens = new OAuthTokenCache(source)
+      // The first token before any connection: a failing token command, an unset client secret
+      // or a refusing token endpoint is one line of its own, not a kafkajs connect error.
+      await this.oauthTokens.get()
+      const tokens = this.oauthTokens
+      config.sasl = oauthBearerMechanism(() => tokens.get(), source.label) as any
+      config.reauthenticationThreshold = REAUTH_THRESHOLD_MS
+    } else if (settings.sasl) {
       config.sasl = {mechanism: settings.sasl.mechanism, username: settings.sasl.username, password: saslPassword(settings.sasl)} as any
     }
     return new kjs.Kafka(config)

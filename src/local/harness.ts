@@ -186,6 +186,11 @@ export interface SecureListener {
   username: string
   /** A throwaway credential for a local test cluster; never a real secret. */
   password: string
+  /**
+   * The same listener also takes SASL/OAUTHBEARER, checked by Kafka's unsecured-JWS validator
+   * (tokens with alg none, the principal in sub, exp required): development only.
+   */
+  oauthbearer?: {validator: 'unsecured-jws'; principalClaim: 'sub'}
 }
 
 export interface LocalCluster {
@@ -311,8 +316,14 @@ function nodeProperties(
     ? {
         listeners: `,SASL_SSL://127.0.0.1:${securePort}`,
         map: ',SASL_SSL:SASL_SSL',
-        extra: `sasl.enabled.mechanisms=SCRAM-SHA-512
+        // OAUTHBEARER with no callback handler configured validates tokens with Kafka's own
+        // unsecured-JWS validator (alg none; sub names the principal, exp is required): for
+        // development only. connections.max.reauth.ms makes the broker end a session when its
+        // token expires (re-authentication, KIP-368), as production OAuth listeners do.
+        extra: `sasl.enabled.mechanisms=SCRAM-SHA-512,OAUTHBEARER
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="kafkit";
+listener.name.sasl_ssl.oauthbearer.connections.max.reauth.ms=3600000
 ssl.keystore.type=PEM
 ssl.keystore.location=${tls.keystoreFile}
 ssl.client.auth=none
@@ -358,7 +369,7 @@ export interface StartOptions {
   version?: string
   timeoutMs?: number
   log?: Log
-  /** Also open a SASL_SSL listener (SCRAM-SHA-512 user created at format time, self-signed CA). */
+  /** Also open a SASL_SSL listener (SCRAM-SHA-512 user created at format time, self-signed CA; OAUTHBEARER with unsecured JWS tokens). */
   secure?: boolean
 }
 
@@ -403,6 +414,7 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
         mechanism: 'scram-sha-512',
         username: 'kafkit',
         password: `kafkit-${randomBytes(12).toString('hex')}`,
+        oauthbearer: {validator: 'unsecured-jws', principalClaim: 'sub'},
       }
     : undefined
   const started: LocalNode[] = []

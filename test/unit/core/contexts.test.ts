@@ -29,7 +29,7 @@ describe('parseKafkitConfig', () => {
   it.each([
     ['contexts: {a: {brokers: [nope]}}', 'config.yaml: contexts.a.brokers: expected a list of host:port'],
     ['contexts: {a: {brokers: [h:1], sasl: {mechanism: plain, username: u, password: hunter2}}}', 'config.yaml: contexts.a.sasl.password: passwords are not stored in the config file; use passwordEnv or passwordFile'],
-    ['contexts: {a: {brokers: [h:1], sasl: {mechanism: gssapi, username: u, passwordEnv: P}}}', 'config.yaml: contexts.a.sasl.mechanism: expected one of plain, scram-sha-256, scram-sha-512'],
+    ['contexts: {a: {brokers: [h:1], sasl: {mechanism: gssapi, username: u, passwordEnv: P}}}', 'config.yaml: contexts.a.sasl.mechanism: expected one of plain, scram-sha-256, scram-sha-512, oauthbearer'],
     ['contexts: {a: {brokers: [h:1], sasl: {mechanism: plain, username: u}}}', 'config.yaml: contexts.a.sasl: set exactly one of passwordEnv, passwordFile'],
     ['contexts: {a: {brokers: [h:1], tls: {cert: c.pem}}}', 'config.yaml: contexts.a.tls: cert and key go together'],
     ['contexts: {a: {brokerz: [h:1]}}', 'config.yaml: contexts.a.brokerz: unknown key (expected brokers, clientId, tls, sasl)'],
