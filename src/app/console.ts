@@ -184,15 +184,21 @@ export interface ConsumeOptions {
   maxMessages?: number
   exitAtEnd: boolean
   render(record: ConsumedRecord): Buffer
+  /** --where: only records it keeps are printed and counted by -n; the others are only scanned. */
+  filter?(record: ConsumedRecord): boolean
   output: Writable
   signal: AbortSignal
-  onProgress?(consumed: number): void
+  /** consumed: printed (matched); scanned: read, matched or not. */
+  onProgress?(consumed: number, scanned: number): void
   /** Told before reading which partitions cannot be read (no leader). */
   onOffline?(partitions: readonly number[]): void
 }
 
 export interface ConsumeResult {
+  /** Printed: with --where, the records that matched. */
   consumed: number
+  /** Read, matched or not. */
+  scanned: number
   /** Partitions not read because they have no leader (offline); they would never reach their end. */
   offline: number[]
   /** Why it stopped: -n reached, -e reached the end, a signal, or the output was closed. */
@@ -251,6 +257,8 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
   if (opts.group !== undefined && opts.position.kind !== 'default') await commitStartsBeforeJoining(conn, opts.group, starts)
 
   let consumed = 0
+  let scanned = 0
+  const {filter} = opts
   let finish: (reason: ConsumeResult['reason']) => void = () => {}
   let finishedReason: ConsumeResult['reason'] | undefined
   const finished = new Promise<ConsumeResult['reason']>((resolve) => {
@@ -267,8 +275,8 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
     remaining.delete(partition)
     if (remaining.size === 0) finish('end')
   }
-  if (opts.exitAtEnd && remaining.size === 0) return {consumed, reason: 'end', offline}
-  if (opts.maxMessages === 0) return {consumed, reason: 'max-messages', offline}
+  if (opts.exitAtEnd && remaining.size === 0) return {consumed, scanned: 0, reason: 'end', offline}
+  if (opts.maxMessages === 0) return {consumed, scanned: 0, reason: 'max-messages', offline}
 
   const {output} = opts
   let outputClosed = false
@@ -300,6 +308,12 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
       }
       for (const record of records) {
         if (finishedReason !== undefined) break
+        scanned++
+        if (filter !== undefined && !filter(record)) {
+          resolveOffset(record.offset)
+          reached(partition, Number(record.offset))
+          continue
+        }
         const bytes = opts.render(record)
         chunks.push(bytes)
         size += bytes.length
@@ -316,7 +330,7 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
         reached(partition, Number(record.offset))
       }
       await flush()
-      opts.onProgress?.(consumed)
+      opts.onProgress?.(consumed, scanned)
     },
   })
   let reason: ConsumeResult['reason']
@@ -328,7 +342,7 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
     output.off('error', onOutputError)
   }
   // Counted once the consumer stopped: `{consumed, reason: await ...}` read `consumed` (0) before the wait.
-  return {consumed, reason, offline}
+  return {consumed, scanned, reason, offline}
 }
 
 /**

@@ -14,13 +14,14 @@ export class Progress {
     this.enabled = Boolean(out.isTTY) && process.env.KAFKIT_NO_PROGRESS !== '1'
   }
 
-  update(count: number): void {
+  /** detail follows "N messages", e.g. ", 3 matched" (consume --where). */
+  update(count: number, detail = ''): void {
     if (!this.enabled) return
     const now = Date.now()
     if (now - this.last < 200) return
     this.last = now
     this.shown = true
-    this.out.write(`\r\u001B[2K${this.label} ${count.toLocaleString('en-US')} messages…`)
+    this.out.write(`\r\u001B[2K${this.label} ${count.toLocaleString('en-US')} messages${detail}…`)
   }
 
   done(): void {

@@ -5,6 +5,7 @@ import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
 import {compileRecordTemplate, recordToJsonLine, type RecordRenderer} from '../core/console-format.js'
+import {compileRecordFilter, type RecordFilter} from '../core/record-filter.js'
 import {TIMESTAMP_FORMS, nonexistentTime, parseTimestamp} from '../core/units.js'
 import {KafkitError} from '../errors.js'
 
@@ -16,12 +17,15 @@ export default class Consume extends KafkaCommand<typeof Consume> {
 Without --group it uses an ephemeral consumer group that never commits and is deleted on exit.
 --format directives: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value, %h headers (name=value,... in order; a null value is the bare name), %K/%S key/value size (-1 for null), %% a percent sign; escapes \\n \\t \\r \\\\ \\xHH. The default is '%v\\n'.
 -o json prints one object per line: topic, partition, offset, timestamp, key, value, headers (["name", value, ...] in order, as kcat -J). Bytes that are valid UTF-8 are strings, other bytes {"base64": "..."}, null stays null.
+--where EXPR prints only the records for which the CEL expression is true (repeatable: all must hold); -n then counts matches, -e still stops at the end. A record offers key (text), value (parsed as JSON when it is, else text; null when null or not UTF-8), headers (name -> last value), all_headers (name -> every value), partition, offset, timestamp (ms), time, topic. and/or may be written as words. name=value is short for: some header name has exactly that value.
 Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end with -e, on Ctrl-C, or when the reader of stdout goes away (| head: exit 0).`
   static examples = [
     '$ kafkit consume orders --from-beginning -e',
     "$ kafkit consume orders -p 0 --offset 100 -n 10 --format '%o %k=%v\\n'",
     '$ kafkit consume orders --from-time 1h -o json | jq .value',
     '$ kafkit consume orders --group audit -e',
+    `$ kafkit consume orders --from-beginning -e --where 'value.order_id == 42 and headers.type == "refund"'`,
+    `$ kafkit consume orders --from-time 1h -n 1 --where 'key.matches("^cust-9") && offset > 1000'`,
   ]
   static enableJsonFlag = false
 
@@ -35,14 +39,21 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
     'exit-at-end': Flags.boolean({char: 'e', description: 'exit when every partition read reaches the end it had at start'}),
     group: Flags.string({char: 'g', description: 'consume as this consumer group and commit offsets as messages are printed'}),
     format: Flags.string({char: 'f', description: "output template, like kcat -f (e.g. '%k\\t%v\\n'); json = -o json, the lines produce --format json reads"}),
+    where: Flags.string({
+      multiple: true,
+      multipleNonGreedy: true,
+      description: 'only records for which this CEL expression is true, e.g. \'value.order_id == 42 and headers.type == "refund"\' (repeatable: all must hold; name=value: a header value)',
+    }),
   }
 
   async run(): Promise<ConsumeResult> {
     const {flags} = this
     const render = this.renderer()
     const position = startPosition(flags)
+    // A mistake in --where is one line naming the column, before connecting.
+    const filter = whereFilter(flags.where)
     const interrupt = onInterrupt()
-    const progress = new Progress('consumed')
+    const progress = new Progress(filter === undefined ? 'consumed' : 'scanned')
     let result: ConsumeResult
     try {
       result = await consume(await this.connection(), {
@@ -53,9 +64,10 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
         maxMessages: flags['max-messages'],
         exitAtEnd: flags['exit-at-end'],
         render,
+        filter: filter === undefined ? undefined : (record) => filter.test(record),
         output: process.stdout,
         signal: interrupt.signal,
-        onProgress: (n) => progress.update(n),
+        onProgress: (consumed, scanned) => (filter === undefined ? progress.update(consumed) : progress.update(scanned, `, ${consumed.toLocaleString('en-US')} matched`)),
         onOffline: (partitions) => {
           if (partitions.length > 0) this.warning(`${offlineText(this.args.topic, partitions)}: not read (the other partitions are)`)
         },
@@ -64,7 +76,12 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
       progress.done()
       interrupt.dispose()
     }
-    if (process.stderr.isTTY) process.stderr.write(`kafkit: consumed ${result.consumed} message(s)\n`)
+    if (filter !== undefined && filter.failures > 0) {
+      this.warning(`--where failed on ${filter.failures} record(s), which did not match; the first: ${filter.firstFailure}`)
+    }
+    if (process.stderr.isTTY) {
+      process.stderr.write(`kafkit: consumed ${result.consumed} message(s)${filter === undefined ? '' : ` matching --where, of ${result.scanned} scanned`}\n`)
+    }
     const code = interrupt.exitCode()
     if (code !== undefined && result.reason === 'interrupted') this.exit(code)
     // -e promises everything up to the end: a partition that could not be read breaks that promise.
@@ -111,6 +128,13 @@ function startPosition(flags: {'from-beginning': boolean; offset?: string; 'from
     return {kind: 'time', timestamp}
   }
   return {kind: 'default'}
+}
+
+function whereFilter(where: string[] | undefined): RecordFilter | undefined {
+  if (where === undefined || where.length === 0) return undefined
+  const compiled = compileRecordFilter(where)
+  if (!compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG'})
+  return compiled.filter
 }
 
 function offlineText(topic: string, partitions: readonly number[]): string {
