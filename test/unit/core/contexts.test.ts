@@ -40,6 +40,46 @@ describe('parseKafkitConfig', () => {
   })
 })
 
+describe('parseKafkitConfig: sasl oauthbearer', () => {
+  const ctx = (sasl: string) => parseKafkitConfig(`contexts: {a: {brokers: [h:1], sasl: ${sasl}}}`, 'config.yaml').contexts.a.sasl
+
+  it('reads a token command (a command line or a list), a token file, or the client-credentials grant', () => {
+    expect(ctx('{mechanism: OAUTHBEARER, tokenCommand: "gcloud auth print-access-token"}')).toEqual({mechanism: 'oauthbearer', tokenCommand: 'gcloud auth print-access-token'})
+    expect(ctx('{mechanism: oauthbearer, tokenCommand: [/usr/bin/get-token, --audience, kafka]}')).toEqual({mechanism: 'oauthbearer', tokenCommand: ['/usr/bin/get-token', '--audience', 'kafka']})
+    expect(ctx('{mechanism: oauthbearer, tokenFile: /var/run/secrets/kafka/token}')).toEqual({mechanism: 'oauthbearer', tokenFile: '/var/run/secrets/kafka/token'})
+    expect(ctx('{mechanism: oauthbearer, tokenEndpoint: "https://idp.example.com/oauth2/token", clientId: kafkit, clientSecretEnv: KAFKA_CLIENT_SECRET, scope: kafka}')).toEqual({
+      mechanism: 'oauthbearer',
+      tokenEndpoint: 'https://idp.example.com/oauth2/token',
+      clientId: 'kafkit',
+      clientSecretEnv: 'KAFKA_CLIENT_SECRET',
+      scope: 'kafka',
+    })
+    expect(ctx('{mechanism: oauthbearer, tokenEndpoint: "http://127.0.0.1:8080/token", clientId: c, clientSecretFile: /run/secret}')).toMatchObject({clientSecretFile: '/run/secret'})
+  })
+
+  it.each([
+    ['{mechanism: oauthbearer}', 'config.yaml: contexts.a.sasl: set exactly one of tokenCommand, tokenFile, tokenEndpoint'],
+    ['{mechanism: oauthbearer, tokenFile: /t, tokenCommand: x}', 'config.yaml: contexts.a.sasl: set exactly one of tokenCommand, tokenFile, tokenEndpoint (found tokenCommand, tokenFile)'],
+    ['{mechanism: oauthbearer, token: eyJhbGciOi}', 'config.yaml: contexts.a.sasl.token: tokens are not stored in the config file; use tokenFile or tokenCommand'],
+    ['{mechanism: oauthbearer, tokenEndpoint: "https://idp/t", clientId: c, clientSecret: s3cr3t}', 'config.yaml: contexts.a.sasl.clientSecret: secrets are not stored in the config file; use clientSecretEnv or clientSecretFile'],
+    ['{mechanism: oauthbearer, tokenFile: /t, username: u}', 'config.yaml: contexts.a.sasl.username: not used with mechanism oauthbearer (it takes tokenCommand, tokenFile or tokenEndpoint)'],
+    ['{mechanism: oauthbearer, tokenFile: /t, audience: kafka}', 'config.yaml: contexts.a.sasl.audience: unknown key (expected mechanism, tokenCommand, tokenFile, tokenEndpoint, clientId, clientSecretEnv, clientSecretFile, scope)'],
+    ['{mechanism: oauthbearer, tokenFile: /t, clientId: c}', 'config.yaml: contexts.a.sasl.clientId: only with tokenEndpoint (the client-credentials grant)'],
+    ['{mechanism: oauthbearer, tokenFile: ""}', 'config.yaml: contexts.a.sasl.tokenFile: expected a file path'],
+    ['{mechanism: oauthbearer, tokenCommand: "  "}', 'config.yaml: contexts.a.sasl.tokenCommand: expected a command line (run with /bin/sh -c) or a list [program, args...]'],
+    ['{mechanism: oauthbearer, tokenCommand: [get-token, 3]}', 'config.yaml: contexts.a.sasl.tokenCommand: expected a command line (run with /bin/sh -c) or a list [program, args...]'],
+    ['{mechanism: oauthbearer, tokenEndpoint: "idp.example.com/token", clientId: c, clientSecretEnv: S}', 'config.yaml: contexts.a.sasl.tokenEndpoint: expected an https:// URL'],
+    ['{mechanism: oauthbearer, tokenEndpoint: "http://idp.example.com/token", clientId: c, clientSecretEnv: S}', 'config.yaml: contexts.a.sasl.tokenEndpoint: the client secret is sent there: use https:// (http:// only for localhost)'],
+    ['{mechanism: oauthbearer, tokenEndpoint: "https://idp/t", clientSecretEnv: S}', 'config.yaml: contexts.a.sasl.clientId: expected the OAuth client id (tokenEndpoint needs clientId and clientSecretEnv or clientSecretFile)'],
+    ['{mechanism: oauthbearer, tokenEndpoint: "https://idp/t", clientId: c}', 'config.yaml: contexts.a.sasl: set exactly one of clientSecretEnv, clientSecretFile'],
+    ['{mechanism: oauthbearer, tokenEndpoint: "https://idp/t", clientId: c, clientSecretEnv: S, scope: [a, b]}', 'config.yaml: contexts.a.sasl.scope: expected a string (scopes separated by spaces)'],
+    ['{mechanism: scram-sha-512, username: u, passwordEnv: P, tokenFile: /t}', 'config.yaml: contexts.a.sasl.tokenFile: only with mechanism: oauthbearer'],
+    ['{mechanism: plain, username: u, passwordEnv: 7}', 'config.yaml: contexts.a.sasl.passwordEnv: expected an env var name'],
+  ])('rejects %s', (sasl, message) => {
+    expect(() => ctx(sasl)).toThrow(message)
+  })
+})
+
 describe('resolveConnection precedence: flag > env > context > default', () => {
   const config = parseKafkitConfig(CONFIG, 'config.yaml')
   it('flag wins over everything', () => {
