@@ -20,10 +20,10 @@ import {
   type RecordHeaders,
   headerValues,
   nullableBytesToJson,
-  parseHeaderFlag,
 } from './console-format.js'
 import {KafkitError} from '../errors.js'
 import {type DlqFailure, type DlqFormat, RETRY_COUNT_HEADER, decodeDlqRecord, failureTime} from './dlq.js'
+import {compileRecordFilter, headerShorthand, type RecordFilter} from './record-filter.js'
 import {isValidTopicName, parseNonNegativeInteger} from './topic-partition.js'
 import {MAX_WAIT_MS, TIMESTAMP_FORMS, formatDuration, nonexistentTime, parseTimestamp} from './units.js'
 
@@ -49,6 +49,8 @@ export interface ReplayFilter {
   until?: number
   /** All must hold. Matched against all the DLQ record's headers, DLQ metadata included. */
   where?: HeaderCondition[]
+  /** `--where EXPR` (not name=value): must hold for the DLQ record as read (see record-filter.ts). */
+  expression?: RecordFilter
 }
 
 export interface ReplayOptions {
@@ -110,6 +112,10 @@ export function filterRejection(record: ConsumedRecord, failure: DlqFailure, fil
     if (!headerValues(record.headers, condition.name).some((value) => value?.equals(wanted))) {
       return `header ${condition.name} is not ${JSON.stringify(condition.value)}`
     }
+  }
+  const {expression} = filter
+  if (expression !== undefined && !expression.test(record)) {
+    return `--where ${expression.sources.map((source) => JSON.stringify(source)).join(' and ')} does not hold`
   }
   return undefined
 }
@@ -501,11 +507,20 @@ export function replaySettingsFromFlags(dlqTopic: string, flags: ReplayFlags, no
   if (since !== undefined && until !== undefined && since >= until) {
     throw new KafkitError(`--since ${flags.since} is not before --until ${flags.until}`, {code: 'INVALID_FLAG'})
   }
-  const where = (flags.where ?? []).map((text) => {
-    const parsed = parseHeaderFlag(text)
-    if (!parsed.ok) throw new KafkitError(`--where: ${parsed.error}`, {code: 'INVALID_FLAG', hint: 'e.g. --where tenant=acme'})
-    return {name: parsed.name, value: parsed.value}
-  })
+  // name=value is a header condition, as it always was; anything else is an expression.
+  const where: HeaderCondition[] = []
+  const expressions: string[] = []
+  for (const text of flags.where ?? []) {
+    const shorthand = headerShorthand(text)
+    if (shorthand === undefined) expressions.push(text)
+    else where.push(shorthand)
+  }
+  let expression: RecordFilter | undefined
+  if (expressions.length > 0) {
+    const compiled = compileRecordFilter(expressions)
+    if (!compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG', hint: `e.g. --where tenant=acme or --where 'headers.tenant == "acme"'`})
+    expression = compiled.filter
+  }
   const errorTypes = (flags['error-type'] ?? []).map((t) => t.trim()).filter((t) => t !== '')
   const group = flags.group?.trim()
   if (group === '') throw badFlag('group', flags.group ?? '', 'a group id')
@@ -514,6 +529,7 @@ export function replaySettingsFromFlags(dlqTopic: string, flags: ReplayFlags, no
   if (since !== undefined) filter.since = since
   if (until !== undefined) filter.until = until
   if (where.length > 0) filter.where = where
+  if (expression !== undefined) filter.expression = expression
   const settings: ReplaySettings = {filter}
   const optional = {to, group, max: positiveInteger('max', flags.max, '100'), rate, maxRetries, parkingTopic}
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) (settings as any)[key] = value

@@ -310,13 +310,21 @@ function compileExpression(source: string): Condition {
   return {source, test: (view) => parsed(view) === true}
 }
 
-/** `name=value`: one `=` not part of ==, !=, <=, >=; the name starts like a header name, not a literal or a group. */
-function headerShorthand(source: string): Condition | undefined {
+/**
+ * `name=value`, the header shorthand: one `=` not part of ==, !=, <=, >=, and a name without
+ * spaces, quotes, brackets, & or | (so no expression is taken for it). undefined: an expression.
+ */
+export function headerShorthand(source: string): {name: string; value: string} | undefined {
   const eq = source.indexOf('=')
   if (eq <= 0 || source[eq + 1] === '=' || '!<>='.includes(source[eq - 1])) return undefined
   if (/["'()[\]{}&|\s]/.test(source.slice(0, eq))) return undefined
   const parsed = parseHeaderFlag(source)
-  if (!parsed.ok) return undefined
+  return parsed.ok ? {name: parsed.name, value: parsed.value} : undefined
+}
+
+function headerCondition(source: string): Condition | undefined {
+  const parsed = headerShorthand(source)
+  if (parsed === undefined) return undefined
   const wanted = Buffer.from(parsed.value, 'utf8')
   return {source, test: (_view, record) => headerValues(record.headers, parsed.name).some((value) => value?.equals(wanted))}
 }
@@ -326,7 +334,7 @@ export function compileRecordFilter(sources: readonly string[]): CompileResult {
   const conditions: Condition[] = []
   for (const source of sources) {
     try {
-      conditions.push(headerShorthand(source) ?? compileExpression(source))
+      conditions.push(headerCondition(source) ?? compileExpression(source))
     } catch (error) {
       if (error instanceof WhereError) return {ok: false, error: sources.length > 1 ? `${JSON.stringify(source)}: ${error.message}` : error.message}
       throw error

@@ -470,7 +470,8 @@ describe('replaySettingsFromFlags', () => {
     [{'max-retries': 'x'}, '--max-retries: "x" is not a whole number'],
     [{since: 'yesterday'}, '--since: "yesterday" is not a time'],
     [{since: '1h', until: '2h'}, '--since 1h is not before --until 2h'],
-    [{where: ['novalue']}, '--where: expected name=value'],
+    [{where: ['novalue']}, '--where: unknown name "novalue" at column 1'],
+    [{where: ['tenant=acme', 'value.x == == 1']}, '--where: unexpected "==" at column 12'],
     [{group: ' '}, '--group: " " is not a group id'],
   ] as const)('%j → %s', (flags, message) => {
     expect(() => replaySettingsFromFlags('orders.dlq', flags as ReplayFlags, NOW)).toThrow(message)

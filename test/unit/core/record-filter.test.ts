@@ -2,6 +2,8 @@ import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
 
 import type {ConsumedRecord, RecordHeaders} from '../../../src/core/console-format.js'
+import {filterRejection, replaySettingsFromFlags} from '../../../src/core/dlq-replay.js'
+import {decodeDlqRecord} from '../../../src/core/dlq.js'
 import {aliasWords, compileRecordFilter, parseValue, type RecordFilter} from '../../../src/core/record-filter.js'
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8')
@@ -271,5 +273,32 @@ describe('several conditions', () => {
     expect(f.test(record({value: '{"order_id": 1}'}))).toBe(true)
     expect(f.test(record({value: '{"order_id": 2}'}))).toBe(false)
     expect(f.test(record({value: '{"order_id": 1}'}))).toBe(true)
+  })
+})
+
+describe('dlq replay --where', () => {
+  const dlqRecord = (headerPairs: Array<[string, string | null]>, value = '{"order_id": 42}'): ConsumedRecord =>
+    record({topic: 'orders.dlq', value, headers: headers(['original_topic', 'orders'], ['error_type', 'ValueError'], ['failed_at', '2024-10-19T10:30:00'], ...headerPairs)})
+
+  it('name=value stays a header condition; anything else is an expression, compiled before connecting', () => {
+    const settings = replaySettingsFromFlags('orders.dlq', {where: ['tenant=acme', 'value.order_id == 42 and headers.error_type == "ValueError"']})
+    expect(settings.filter.where).toEqual([{name: 'tenant', value: 'acme'}])
+    expect(settings.filter.expression?.sources).toEqual(['value.order_id == 42 and headers.error_type == "ValueError"'])
+    expect(() => replaySettingsFromFlags('orders.dlq', {where: ['value.order_id ==']})).toThrow('--where: unexpected end of expression at column 18')
+  })
+
+  it('the expression sees the DLQ record (its value and every header, DLQ metadata included)', () => {
+    const {filter} = replaySettingsFromFlags('orders.dlq', {where: ['tenant=acme', 'value.order_id == 42 and headers.error_type == "ValueError"']})
+    const hit = dlqRecord([['tenant', 'acme']])
+    const decode = (r: ConsumedRecord) => {
+      const decoded = decodeDlqRecord(r)
+      if (!decoded.ok) throw new Error(decoded.reason)
+      return decoded.failure
+    }
+    expect(filterRejection(hit, decode(hit), filter)).toBeUndefined()
+    const miss = dlqRecord([['tenant', 'acme']], '{"order_id": 41}')
+    expect(filterRejection(miss, decode(miss), filter)).toBe('--where "value.order_id == 42 and headers.error_type == \\"ValueError\\"" does not hold')
+    const otherTenant = dlqRecord([['tenant', 'other']])
+    expect(filterRejection(otherTenant, decode(otherTenant), filter)).toBe('header tenant is not "acme"')
   })
 })
