@@ -23,6 +23,7 @@ import {
   type ReplayFilter,
   type ReplayOptions,
 } from '../core/dlq-replay.js'
+import type {RecordFilter} from '../core/record-filter.js'
 import {KafkitError} from '../errors.js'
 import type {KafkaConnection} from '../kafka/connection.js'
 import {
@@ -57,23 +58,34 @@ async function withThrowawayGroup<T>(conn: KafkaConnection, prefix: string, read
 export interface DlqInspectResult extends DlqInspection {
   topic: string
   partitions: number
+  /** With --where: the expressions, and how many records were read (`records` counts the matches). */
+  where?: {expressions: string[]; scanned: number}
 }
 
-export async function inspectDlqTopic(conn: KafkaConnection, topic: string, options: {sampleSize?: number} = {}): Promise<DlqInspectResult> {
+export async function inspectDlqTopic(
+  conn: KafkaConnection,
+  topic: string,
+  options: {sampleSize?: number; filter?: RecordFilter} = {},
+): Promise<DlqInspectResult> {
   const partitions = await dlqPartitions(conn, topic)
   const inspector = new DlqInspector(options.sampleSize)
+  const {filter} = options
+  let scanned = 0
   await withThrowawayGroup(conn, `kafkit-dlq-inspect.${topic}`, (groupId) =>
     readToEnd(conn, {
       topic,
       groupId,
       ranges: partitions.map((p) => ({partition: p.partition, from: p.start, end: p.end})),
       async handle(_partition, records) {
-        for (const record of records) inspector.add(record)
+        scanned += records.length
+        for (const record of records) if (filter === undefined || filter.test(record)) inspector.add(record)
         return {next: Number(records.at(-1)!.offset) + 1}
       },
     }),
   )
-  return {topic, partitions: partitions.length, ...inspector.result()}
+  const result: DlqInspectResult = {topic, partitions: partitions.length, ...inspector.result()}
+  if (filter !== undefined) result.where = {expressions: [...filter.sources], scanned}
+  return result
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ export function renderInspection(r: DlqInspectResult): string {
   const sections = [
     renderKeyValues([
       ['dlq', `${r.topic} (${plural(r.partitions, 'partition')})`],
-      ['records', r.undecodable > 0 ? `${r.records} (${r.undecodable} undecodable)` : r.records],
+      ['records', `${r.undecodable > 0 ? `${r.records} (${r.undecodable} undecodable)` : r.records}${r.where === undefined ? '' : ` matching --where, of ${r.where.scanned} read`}`],
       ['formats', r.formats.map((f) => `${f.format} ${f.count}`).join(', ')],
       ['first failure', iso(r.firstFailureAt)],
       ['last failure', iso(r.lastFailureAt)],

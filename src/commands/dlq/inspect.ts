@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderInspection} from '../../cli/render-dlq.js'
+import {compileRecordFilter} from '../../core/record-filter.js'
 import {parseNonNegativeInteger} from '../../core/topic-partition.js'
 import {KafkitError} from '../../errors.js'
 
@@ -10,19 +11,36 @@ export default class DlqInspect extends KafkaCommand<typeof DlqInspect> {
   static summary = 'What is in a dead-letter topic: counts by original topic and error type, failure time range, retry counts, samples'
   static description = `Reads the whole DLQ (read_committed, up to its end when the command starts) without committing anything.
 Formats: header-based (original_topic/original_partition/original_offset/error_type/error_message/failed_at), a JSON envelope in the value (original_topic, original_key, original_value, error, error_timestamp, retry_count), Kafka Connect (__connect.errors.*) and Spring (kafka_dlt-*) headers.
-Records in none of these formats are counted as undecodable, with the reason.`
-  static examples = ['$ kafkit dlq inspect orders.dlq', '$ kafkit dlq inspect orders.dlq -o json --samples 10']
+Records in none of these formats are counted as undecodable, with the reason.
+--where EXPR inspects only the DLQ records for which the CEL expression is true (as consume --where: key, value, headers, all_headers, partition, offset, timestamp, time, topic of the DLQ record); name=value: a header has that value.`
+  static examples = [
+    '$ kafkit dlq inspect orders.dlq',
+    '$ kafkit dlq inspect orders.dlq -o json --samples 10',
+    `$ kafkit dlq inspect orders.dlq --where 'headers.original_topic == "orders" and value.order_id == 42'`,
+  ]
 
   static args = {'dlq-topic': Args.string({required: true, description: 'the dead-letter topic'})}
   static flags = {
     samples: Flags.string({description: 'how many samples (one per original topic and error type) to show', default: '5'}),
+    where: Flags.string({
+      multiple: true,
+      multipleNonGreedy: true,
+      description: 'only DLQ records for which this CEL expression is true, or with this header value: name=value (repeatable, all must hold)',
+    }),
   }
 
   async run(): Promise<DlqInspectResult> {
     const sampleSize = parseNonNegativeInteger(this.flags.samples.trim())
     if (sampleSize === undefined) throw new KafkitError(`--samples: "${this.flags.samples}" is not a whole number`, {code: 'INVALID_FLAG'})
-    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize})
+    const where = this.flags.where ?? []
+    const compiled = where.length === 0 ? undefined : compileRecordFilter(where)
+    if (compiled !== undefined && !compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG'})
+    const filter = compiled?.filter
+    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter})
     this.render(result, renderInspection)
+    if (filter !== undefined && filter.failures > 0) {
+      this.warning(`--where failed on ${filter.failures} record(s), which were left out; the first: ${filter.firstFailure}`)
+    }
     return result
   }
 }

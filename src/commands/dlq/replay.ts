@@ -29,7 +29,12 @@ Destination topics must exist (a dry run lists the missing ones and exits 1). As
     'error-type': Flags.string({multiple: true, multipleNonGreedy: true, description: 'only this error type: a class name, simple or fully qualified (repeatable)', helpGroup: 'FILTER'}),
     since: Flags.string({description: 'only failures at or after this time (ISO-8601 with zone, epoch ms, or a duration ago: 2h)', helpGroup: 'FILTER'}),
     until: Flags.string({description: 'only failures before this time', helpGroup: 'FILTER'}),
-    where: Flags.string({multiple: true, multipleNonGreedy: true, description: 'only records with this header value: name=value (repeatable, all must hold)', helpGroup: 'FILTER'}),
+    where: Flags.string({
+      multiple: true,
+      multipleNonGreedy: true,
+      description: 'only DLQ records for which this CEL expression is true (as consume --where), or with this header value: name=value (repeatable, all must hold)',
+      helpGroup: 'FILTER',
+    }),
     max: Flags.string({description: 'replay (or park) at most this many records in this run'}),
     rate: Flags.string({description: 'at most this many records per second (e.g. 100 or 100/s)'}),
     'max-retries': Flags.string({description: 'park records already retried this many times instead of replaying them'}),
@@ -76,6 +81,10 @@ Destination topics must exist (a dry run lists the missing ones and exits 1). As
     }
     if (showProgress && lastDraw > 0) process.stderr.write('\n')
     this.render(summary, renderReplaySummary)
+    const {expression} = settings.filter
+    if (expression !== undefined && expression.failures > 0) {
+      this.warning(`--where failed on ${expression.failures} record(s), which were filtered; the first: ${expression.firstFailure}`)
+    }
     const code = interrupt.exitCode()
     if (code !== undefined && summary.interrupted) process.exitCode = code
     else if (summary.undecodable + summary.refused + summary.missingTopics.length > 0) process.exitCode = ExitCode.error
