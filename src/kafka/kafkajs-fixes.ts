@@ -26,8 +26,19 @@
  * RF-1 topic made every metadata read fail: listing topics, describing healthy ones, producing to
  * them, cluster health. The replacement keeps such partitions, with their error code and leader
  * -1, as the Java client does; topic-level errors and other partition errors still throw.
+ *
+ * Retried sends. kafkajs's sendMessages sends one Produce per leader and retries when one fails,
+ * resending only to brokers without an answer. But it retries as soon as the first request fails
+ * (Promise.all), while the others are still in flight: those still have no answer, so the retry
+ * sends their records again, with the next sequence numbers, which the broker accepts as new
+ * records. Inside a transaction both copies commit. Seen when a DLQ replay's AddPartitionsToTxn
+ * met CONCURRENT_TRANSACTIONS during a coordinator failover: 2,341 records in the target for 2,000
+ * (read_committed). The patched module waits for every request of an attempt to settle before
+ * retrying, so only the brokers whose request failed are sent to again.
  */
+import {readFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
+import {dirname} from 'node:path'
 
 import type {IHeaders} from 'kafkajs'
 
@@ -217,6 +228,36 @@ export function metadataParse(createErrorFromCode: (code: number) => Error) {
 
 let installed = false
 
+/** The one line of kafkajs 2.2.4's producer/sendMessages.js that the patch replaces, and its replacement. */
+export const SEND_MESSAGES_PATCH = {
+  file: 'producer/sendMessages.js',
+  from: '        await Promise.all(requests)\n',
+  to:
+    '        // kafkit: every request of this attempt settles before a retry, which resends only\n' +
+    '        // to the brokers whose request failed (the others answered; resending duplicates them).\n' +
+    '        const settled = await Promise.allSettled(requests)\n' +
+    "        const failed = settled.find(result => result.status === 'rejected')\n" +
+    '        if (failed) throw failed.reason\n',
+}
+
+/**
+ * Loads kafkajs's `file` with `from` replaced by `to` into the require cache, unless kafkajs
+ * already loaded it. The source must contain `from` exactly once, or nothing is replaced.
+ */
+export function patchModuleSource(file: string, from: string, to: string): boolean {
+  const path = require.resolve(`kafkajs/src/${file}`)
+  if (require.cache[path]) return false
+  const source = readFileSync(path, 'utf8')
+  if (source.split(from).length !== 2) return false
+  const patched = new Module(path)
+  patched.filename = path
+  patched.paths = (Module as unknown as {_nodeModulePaths(dir: string): string[]})._nodeModulePaths(dirname(path))
+  ;(patched as unknown as {_compile(code: string, file: string): void})._compile(source.replace(from, to), path)
+  patched.loaded = true
+  require.cache[path] = patched
+  return true
+}
+
 /** Puts `exports` in the require cache at kafkajs's `file`, unless kafkajs already loaded its own. */
 function replaceModule(file: string, exports: unknown): boolean {
   const path = require.resolve(`kafkajs/src/${file}`)
@@ -236,6 +277,7 @@ export function installKafkaJsFixes(): void {
     // Written for kafkajs 2.2.4 (pinned in package.json): only that version gets the replacements.
     if ((require('kafkajs/package.json') as {version: string}).version !== '2.2.4') return
     replaceModule('producer/groupMessagesPerPartition.js', groupMessagesPerPartition)
+    patchModuleSource(SEND_MESSAGES_PATCH.file, SEND_MESSAGES_PATCH.from, SEND_MESSAGES_PATCH.to)
     // Metadata v1..v6 take v0's parse when they load: replace v0 before any of them loads.
     if (!require.cache[require.resolve('kafkajs/src/protocol/requests/metadata/v1/response.js')]) {
       const metadataV0 = require.resolve('kafkajs/src/protocol/requests/metadata/v0/response.js')

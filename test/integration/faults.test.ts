@@ -243,7 +243,7 @@ topics:
 })
 
 describe('the replay group coordinator killed during dlq replay', () => {
-  it('a re-run after the crash gives each record exactly once (read_committed)', async () => {
+  it('a re-run after the crash gives each record exactly once (read_committed)', {timeout: 300_000}, async () => {
     const bootstrap = cluster.bootstrap
     const dlq = uniqueName('faults.orders.dlq')
     const original = uniqueName('faults.orders')
@@ -268,10 +268,14 @@ describe('the replay group coordinator killed during dlq replay', () => {
       expect(stderr.trim().split('\n'), stderr).toHaveLength(1)
       expect(stderr, stderr).toMatch(/^kafkit: .*run the same dlq replay again/)
     }
-    const committedBefore = readCommitted(original, {bootstrap}).length
 
     await restartNode(cluster, coordinator)
     killed = undefined
+    // (read with every broker up: kcat -e with one down could end before a partition's end)
+    const committedBefore = readCommitted(original, {bootstrap}).length
+    // No record twice, even before the re-run (a retried produce inside a transaction once
+    // wrote 2,341 records for 2,000: kafkajs resent records of a leader still answering).
+    expect(committedBefore).toBeLessThanOrEqual(count)
     const resumed = await kafkitJson(['dlq', 'replay', dlq, '--yes', '--timeout', '30s'], {bootstrap})
     expect(resumed.replayed).toBe(count - committedBefore)
     const sources = replaySources(original, bootstrap)

@@ -208,3 +208,95 @@ describe('kafkajs metadata parse: an offline partition is data, not a failed req
     await expect(fixed.parse(unauthorized)).rejects.toMatchObject({type: 'TOPIC_AUTHORIZATION_FAILED'})
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Retried sends: kafkajs's sendMessages with a cluster of two leaders in memory. Leader 1's
+// AddPartitionsToTxn fails once with CONCURRENT_TRANSACTIONS (retriable) while leader 2's Produce
+// is still in flight; leader 2 answers after that.
+
+type SendMessages = (deps: object) => (args: object) => Promise<Array<{topicName: string; partition: number}>>
+
+async function sendWhileOneLeaderFailsOnce(createSendMessages: SendMessages): Promise<Map<number, number>> {
+  const {createErrorFromCode} = require(kafkajsFile('protocol/error.js')) as {createErrorFromCode(code: number): Error}
+  const createRetry = require(kafkajsFile('retry/index.js')) as (opts: object) => unknown
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const brokers = new Map([1, 2].map((nodeId) => [nodeId, {nodeId, produced: 0, lock: Promise.resolve()}]))
+  const leaderOf = (partition: number) => partition + 1
+  let refusedOnce = false
+  const brokerClients = new Map(
+    [...brokers].map(([nodeId, broker]) => [
+      nodeId,
+      {
+        nodeId,
+        async produce({topicData}: {topicData: Array<{topicName: string; partitions: Array<{partition: number}>}>}) {
+          broker.produced++
+          await sleep(nodeId === 2 ? 60 : 1)
+          return {topics: topicData.map((t) => ({topicName: t.topicName, partitions: t.partitions.map((p) => ({partition: p.partition, errorCode: 0, baseOffset: '0'}))}))}
+        },
+      },
+    ]),
+  )
+  const cluster = {
+    refreshMetadataIfNecessary: async () => {},
+    refreshMetadata: async () => {},
+    addMultipleTargetTopics: async () => {},
+    isConnected: () => true,
+    findTopicPartitionMetadata: () => [{partitionId: 0, leader: 1}, {partitionId: 1, leader: 2}],
+    findLeaderForPartitions: (_topic: string, partitions: string[]) => {
+      const byLeader: Record<number, number[]> = {}
+      for (const p of partitions.map(Number)) (byLeader[leaderOf(p)] ??= []).push(p)
+      return byLeader
+    },
+    // (kafkajs hands out one Broker object per node: sendMessages keys its answers by it)
+    findBroker: async ({nodeId}: {nodeId: number | string}) => brokerClients.get(Number(nodeId))!,
+  }
+  const release = new Map<number, () => void>()
+  const eosManager = {
+    isTransactional: () => true,
+    getTransactionalId: () => 'tx',
+    getProducerId: () => 1,
+    getProducerEpoch: () => 0,
+    getSequence: () => 0,
+    updateSequence: () => {},
+    // one request per broker at a time, as kafkajs's lock does
+    async acquireBrokerLock({nodeId}: {nodeId: number}) {
+      const broker = brokers.get(nodeId)!
+      const previous = broker.lock
+      let unlock!: () => void
+      broker.lock = new Promise<void>((resolve) => (unlock = resolve))
+      await previous
+      release.set(nodeId, unlock)
+    },
+    async releaseBrokerLock({nodeId}: {nodeId: number}) {
+      release.get(nodeId)!()
+    },
+    async addPartitionsToTransaction(topicData: Array<{partitions: Array<{partition: number}>}>) {
+      if (topicData[0].partitions[0].partition === 0 && !refusedOnce) {
+        refusedOnce = true
+        await sleep(10)
+        throw createErrorFromCode(51) // CONCURRENT_TRANSACTIONS
+      }
+    },
+  }
+  const send = createSendMessages({
+    logger: {debug() {}, error() {}, warn() {}, info() {}},
+    cluster,
+    partitioner: ({message}: {message: {partition: number}}) => message.partition,
+    eosManager,
+    retrier: createRetry({retries: 5, initialRetryTime: 1, maxRetryTime: 5}),
+  })
+  const acknowledged = await send({acks: -1, timeout: 1000, topicMessages: [{topic: 't', messages: [{partition: 0, value: 'a'}, {partition: 1, value: 'b'}]}]})
+  expect(acknowledged.map((a) => a.partition).sort()).toEqual([0, 1])
+  return new Map([...brokers].map(([nodeId, b]) => [nodeId, b.produced]))
+}
+
+describe('kafkajs sendMessages, retried while another leader is still answering', () => {
+  it("kafkajs's own resends the records of the leader still in flight (the duplicates); the patched one sends each leader's records once", async () => {
+    installKafkaJsFixes()
+    const kafkajs = original<SendMessages>('producer/sendMessages.js')
+    expect(await sendWhileOneLeaderFailsOnce(kafkajs)).toEqual(new Map([[1, 1], [2, 2]]))
+    const patched = require(kafkajsFile('producer/sendMessages.js')) as SendMessages
+    expect(String(patched)).not.toBe(String(kafkajs))
+    expect(await sendWhileOneLeaderFailsOnce(patched)).toEqual(new Map([[1, 1], [2, 1]]))
+  })
+})
