@@ -141,7 +141,12 @@ export async function applyTopicPlan(
   const configs = notFailed(changesOf(plan, 'config'))
   if (configs.length > 0) {
     progress('config', `changing configs of ${configs.length} topic(s)`)
-    const items = configs.map((c) => ({topic: c.topic, overrides: c.desiredOverrides}))
+    // Only the keys the plan changes: an override someone else set since the plan stays as it is.
+    const items = configs.map((c) => ({
+      topic: c.topic,
+      set: Object.fromEntries(c.entries.flatMap((e) => (e.to === null ? [] : [[e.name, e.to]]))),
+      delete: c.entries.filter((e) => e.to === null).map((e) => e.name),
+    }))
     record('config', configs.map((c) => c.topic), await alterTopicConfigsReportingFailures(conn, items))
   }
 

@@ -2,7 +2,11 @@
  * kafkajs errors → one-line KafkitErrors. kafkajs nests causes (NumberOfRetriesExceeded wraps
  * ConnectionError wraps a socket error); the innermost cause is what a person needs to read.
  */
+import {createRequire} from 'node:module'
+
 import {KafkitError} from '../errors.js'
+
+const require = createRequire(import.meta.url)
 
 const PROTOCOL_MESSAGES: Record<string, string> = {
   UNKNOWN_TOPIC_OR_PARTITION: 'topic or partition does not exist',
@@ -31,6 +35,41 @@ const PROTOCOL_MESSAGES: Record<string, string> = {
   REASSIGNMENT_IN_PROGRESS: 'a partition reassignment is already in progress',
   // Kafka's own text claims an election is under way; usually the partition is offline.
   LEADER_NOT_AVAILABLE: 'a partition has no leader (offline: its replicas are down, or a new leader is not elected yet); kafkit cluster health shows which',
+  // Per-item errors of the admin requests in ./protocol (OffsetDelete, ElectLeaders, quotas, SCRAM).
+  GROUP_SUBSCRIBED_TO_TOPIC: 'the group is still subscribed to the topic (a member consumes it)',
+  ELECTION_NOT_NEEDED: 'the preferred leader is already the leader',
+  PREFERRED_LEADER_NOT_AVAILABLE: 'the preferred replica is not available (down or not in sync)',
+  ELIGIBLE_LEADERS_NOT_AVAILABLE: 'no replica is eligible to become leader',
+  RESOURCE_NOT_FOUND: 'no such user (no SCRAM credential)',
+  DUPLICATE_RESOURCE: 'a user can appear only once in one request',
+  UNACCEPTABLE_CREDENTIAL: 'the broker refused the credential (iterations out of range, or an empty user name?)',
+}
+
+/** Error codes newer than kafkajs 2.2.4's table (it stops at 88). */
+const NEWER_ERROR_TYPES: Record<number, string> = {
+  89: 'THROTTLING_QUOTA_EXCEEDED',
+  90: 'PRODUCER_FENCED',
+  91: 'RESOURCE_NOT_FOUND',
+  92: 'DUPLICATE_RESOURCE',
+  93: 'UNACCEPTABLE_CREDENTIAL',
+}
+
+/** Errors whose broker message says what exactly is wrong (which config, which value). */
+const DETAIL_IN_BROKER_MESSAGE = new Set(['INVALID_CONFIG', 'INVALID_REQUEST', 'POLICY_VIOLATION', 'UNACCEPTABLE_CREDENTIAL', 'UNKNOWN_SERVER_ERROR'])
+
+/**
+ * A Kafka error code from a per-item result (a partition, a user, a quota entity), as kafkit
+ * words it: `code` is Kafka's name of the error, `message` one line — kafkit's wording, or the
+ * broker's own message where that names the detail (or kafkit has no wording for the error).
+ */
+export function kafkaErrorOfCode(errorCode: number, brokerMessage?: string | null): {code: string; message: string} {
+  const {errorCodes} = require('kafkajs/src/protocol/error.js') as {errorCodes: {type: string; code: number; message: string}[]}
+  const known = errorCodes.find((e) => e.code === errorCode)
+  const code = known?.type ?? NEWER_ERROR_TYPES[errorCode] ?? `KAFKA_ERROR_${errorCode}`
+  const fromBroker = brokerMessage?.trim() ? brokerMessage.trim().replace(/\.$/, '') : undefined
+  const ours = PROTOCOL_MESSAGES[code]
+  const message = (DETAIL_IN_BROKER_MESSAGE.has(code) ? (fromBroker ?? ours) : (ours ?? fromBroker)) ?? known?.message ?? `Kafka error code ${errorCode}`
+  return {code, message: message.split('\n')[0]}
 }
 
 const SOCKET_CAUSES: Record<string, string> = {

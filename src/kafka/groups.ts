@@ -185,10 +185,22 @@ const clients = new WeakMap<KafkaConnection, Promise<GroupsClient>>()
 export function groupsClient(conn: KafkaConnection): Promise<GroupsClient> {
   let client = clients.get(conn)
   if (!client) {
-    client = conn.run('connect', async () => new WireGroupsClient(conn, await borrowCluster(conn)))
+    client = conn.run('connect', async () => new WireGroupsClient(conn, await connectionCluster(conn)))
     clients.set(conn, client)
   }
   return client
+}
+
+const clusters = new WeakMap<KafkaConnection, Promise<WireCluster>>()
+
+/** The connection's borrowed kafkajs Cluster (one per connection): the groups client's, also lent to ./admin-extra.ts. */
+export function connectionCluster(conn: KafkaConnection): Promise<WireCluster> {
+  let cluster = clusters.get(conn)
+  if (!cluster) {
+    cluster = borrowCluster(conn)
+    clusters.set(conn, cluster)
+  }
+  return cluster
 }
 
 /**

@@ -6,13 +6,15 @@
  *   on its own topic, with the broker's reason, and nothing is re-sent.
  * - The other writes: kafkajs throws on the FIRST failed resource of a batched request without
  *   saying which one (the broker applied the others); so when a batch fails, its topics are
- *   retried alone (or, for AlterConfigs, in halves) to attribute the errors. Every write here is
- *   safe to repeat.
+ *   retried alone to attribute the errors. Every write here is safe to repeat.
+ * - Config changes go as IncrementalAlterConfigs, which kafkajs lacks and which answers per topic
+ *   (see alterTopicConfigsReportingFailures).
  * - A failure of the cluster itself (timeout, unreachable, not authorised) stops the step: the
  *   topics of later batches are reported as not sent, instead of waiting --timeout for each.
  */
 import type {Admin} from 'kafkajs'
 
+import {adminExtra} from './admin-extra.js'
 import type {KafkaConnection} from './connection.js'
 import {KafkitError} from '../errors.js'
 import {keepCreateTopicsErrorMessages} from './create-topics-error-message.js'
@@ -20,7 +22,6 @@ import {translateKafkaError} from './errors.js'
 
 keepCreateTopicsErrorMessages()
 
-const CONFIG_RESOURCE_TOPIC = 2
 /**
  * Topics per request of the other batched writes. A broker applies each request's changes as one
  * step too (a config change of 1,000 topics showed only after >10 s on one loaded broker, which
@@ -59,10 +60,13 @@ export interface PartitionsToAdd {
   assignments?: number[][]
 }
 
-export interface TopicOverrides {
+/** The config keys of one topic that the plan changes: the topic's other overrides are left alone. */
+export interface TopicConfigChanges {
   topic: string
-  /** The COMPLETE override set: AlterConfigs replaces every override of the topic. */
-  overrides: Record<string, string>
+  /** Overrides to set (new or changed), with their values. */
+  set: Record<string, string>
+  /** Overrides to delete (the topic falls back to the broker's value). */
+  delete: string[]
 }
 
 export interface TopicReassignment {
@@ -88,16 +92,15 @@ function notSent(cause: KafkitError): string {
 }
 
 /**
- * Runs `batch` per chunk; when a chunk fails, finds the topics that failed: each alone with
- * `single`, or by halves with `bisect` (for writes that are idempotent, O(failures × log n)
- * requests). A cluster error fails the chunk and marks the later chunks not sent.
+ * Runs `batch` per chunk; when a chunk fails, finds the topics that failed, each alone with
+ * `single`. A cluster error fails the chunk and marks the later chunks not sent.
  */
 async function batchReportingFailures<T extends {topic: string}>(
   conn: KafkaConnection,
   what: string,
   items: T[],
   batch: (admin: Admin, items: T[]) => Promise<void>,
-  opts: {single?: (admin: Admin, item: T) => Promise<void>; bisect?: boolean} = {},
+  opts: {single?: (admin: Admin, item: T) => Promise<void>} = {},
 ): Promise<TopicFailure[]> {
   if (items.length === 0) return []
   const admin = await conn.admin()
@@ -123,10 +126,6 @@ async function batchReportingFailures<T extends {topic: string}>(
     if (!error) return
     if (part.length === 1 || stopped) {
       failures.push(...part.map((i) => ({topic: i.topic, error: error.message})))
-    } else if (opts.bisect) {
-      const mid = Math.ceil(part.length / 2)
-      await send(part.slice(0, mid))
-      await send(part.slice(mid))
     } else {
       for (const item of part) await send([item])
     }
@@ -326,24 +325,35 @@ export async function addPartitionsReportingFailures(conn: KafkaConnection, item
   )
 }
 
-/** AlterConfigs is idempotent (the complete override set each time): a failed batch is searched by halves. */
-export function alterTopicConfigsReportingFailures(conn: KafkaConnection, items: TopicOverrides[]): Promise<TopicFailure[]> {
-  return batchReportingFailures(
-    conn,
-    'alter configs',
-    items,
-    async (admin, batch) => {
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: batch.map((t) => ({
-          type: CONFIG_RESOURCE_TOPIC,
-          name: t.topic,
-          configEntries: Object.entries(t.overrides).map(([name, value]) => ({name, value})),
-        })),
-      })
-    },
-    {bisect: true},
-  )
+/**
+ * IncrementalAlterConfigs (./protocol/incremental-alter-configs.ts) sets and deletes exactly the
+ * keys the plan changes, so an override someone else set or changed between plan and apply stays
+ * (AlterConfigs, which kafkajs speaks, replaces every override of the topic and would revert it).
+ * The broker answers per topic, so a failed topic is named without re-sending anything; a
+ * failure of the whole request (the cluster, or a broker older than Kafka 2.4) fails its chunk
+ * and stops the step. Setting and deleting keys is idempotent.
+ */
+export async function alterTopicConfigsReportingFailures(conn: KafkaConnection, items: TopicConfigChanges[]): Promise<TopicFailure[]> {
+  const todo = items.filter((i) => Object.keys(i.set).length > 0 || i.delete.length > 0)
+  if (todo.length === 0) return []
+  const extra = adminExtra(conn)
+  const failures: TopicFailure[] = []
+  let stopped: KafkitError | undefined
+  for (const chunk of chunks(todo)) {
+    if (stopped) {
+      failures.push(...chunk.map((i) => ({topic: i.topic, error: notSent(stopped!)})))
+      continue
+    }
+    try {
+      const results = await extra.incrementalAlterConfigs(chunk.map((i) => ({type: 'topic' as const, name: i.topic, set: i.set, delete: i.delete})))
+      for (const r of results) if (r.error) failures.push({topic: r.name, error: r.error.message})
+    } catch (error) {
+      const e = translateKafkaError(error, conn.brokersLabel)
+      if (CLUSTER_ERRORS.has(e.code) || e.code === 'UNSUPPORTED_BY_BROKER') stopped = e
+      failures.push(...chunk.map((i) => ({topic: i.topic, error: e.message})))
+    }
+  }
+  return failures
 }
 
 export function reassignPartitionsReportingFailures(conn: KafkaConnection, items: TopicReassignment[]): Promise<TopicFailure[]> {

@@ -25,16 +25,12 @@
  *           error_code => INT16
  *       error_code => INT16
  *
- * A flexible request has header v2 (v1 + TAG_BUFFER) and its response header v1 (correlation id +
- * TAG_BUFFER). kafkajs writes header v1 and strips the correlation id, so the payload handed to
- * kafkajs starts with the request header's empty TAG_BUFFER and the response's header TAG_BUFFER
- * is skipped before the body — the same trick kafkajs's own flexible requests use.
+ * Sent on kafkajs's broker connection by ./wire.ts.
  */
-import {createRequire} from 'node:module'
-
 import {FlexibleReader, FlexibleWriter} from './flexible.js'
+import {sendRequest, supportsApi, type ApiSpec, type ProtocolBroker} from './wire.js'
 
-const require = createRequire(import.meta.url)
+export {kafkaProtocolError, type ProtocolBroker} from './wire.js'
 
 export const OFFSET_FETCH_API_KEY = 9
 export const OFFSET_FETCH_BATCH_VERSION = 8
@@ -112,21 +108,11 @@ export function decodeOffsetFetchV8Response(body: Buffer): OffsetFetchResponse {
   return {throttleTimeMs, groups}
 }
 
-// ---------------------------------------------------------------------------------------------
-// On kafkajs's broker connection (kafkajs 2.2.x: src/broker/index.js, src/network/connection.js)
-
-/** The slice of a kafkajs Broker this module needs. */
-export interface ProtocolBroker {
-  /** ApiVersions of the cluster, by API key; set once kafkajs has connected the broker. */
-  readonly versions?: Record<number, {minVersion: number; maxVersion: number}> | null
-  readonly connectionPool: {send(request: unknown): Promise<unknown>}
-  disconnect(): Promise<void>
-}
+const OFFSET_FETCH_V8: ApiSpec = {key: OFFSET_FETCH_API_KEY, name: 'OffsetFetch', version: OFFSET_FETCH_BATCH_VERSION, flexible: true, since: '3.0', kip: 'KIP-709'}
 
 /** Whether the broker accepts OffsetFetch v8 (its ApiVersions answer tells; brokers before Kafka 3.0 do not). */
 export function supportsOffsetFetchV8(broker: ProtocolBroker): boolean {
-  const range = broker.versions?.[OFFSET_FETCH_API_KEY]
-  return range !== undefined && range.minVersion <= OFFSET_FETCH_BATCH_VERSION && range.maxVersion >= OFFSET_FETCH_BATCH_VERSION
+  return supportsApi(broker, OFFSET_FETCH_V8)
 }
 
 /**
@@ -135,35 +121,6 @@ export function supportsOffsetFetchV8(broker: ProtocolBroker): boolean {
  * or a dropped connection throws. The request counts as OffsetFetch in KAFKIT_REQUEST_STATS
  * (kafkajs emits its REQUEST event with this apiName).
  */
-export async function sendOffsetFetchV8(broker: ProtocolBroker, groups: readonly OffsetFetchGroupRequest[]): Promise<OffsetFetchResponse> {
-  const body = encodeOffsetFetchV8Request(groups)
-  // kafkajs's connection checks `buf` is a Buffer and writes `buffer` (its Encoder's shape).
-  const payload = Buffer.concat([new FlexibleWriter().noTaggedFields().toBuffer(), body])
-  const request = {
-    apiKey: OFFSET_FETCH_API_KEY,
-    apiVersion: OFFSET_FETCH_BATCH_VERSION,
-    apiName: 'OffsetFetch',
-    encode: async () => ({buf: payload, buffer: payload}),
-  }
-  const response = {
-    decode: async (raw: Buffer) => {
-      const r = new FlexibleReader(raw)
-      r.skipTaggedFields()
-      return decodeOffsetFetchV8Response(raw.subarray(raw.length - r.remaining))
-    },
-    parse: async (decoded: OffsetFetchResponse) => decoded,
-  }
-  try {
-    return (await broker.connectionPool.send({request, response})) as OffsetFetchResponse
-  } catch (error) {
-    // What kafkajs's Broker does for its own requests: a closed connection is reopened next time.
-    if ((error as {name?: string})?.name === 'KafkaJSConnectionClosedError') await broker.disconnect()
-    throw error
-  }
-}
-
-/** kafkajs's error for a Kafka error code (type NOT_COORDINATOR, ...): what its own requests throw. */
-export function kafkaProtocolError(code: number): Error & {type: string} {
-  const {createErrorFromCode} = require('kafkajs/src/protocol/error.js') as {createErrorFromCode: (code: number) => Error & {type: string}}
-  return createErrorFromCode(code)
+export function sendOffsetFetchV8(broker: ProtocolBroker, groups: readonly OffsetFetchGroupRequest[]): Promise<OffsetFetchResponse> {
+  return sendRequest(broker, OFFSET_FETCH_V8, encodeOffsetFetchV8Request(groups), decodeOffsetFetchV8Response)
 }
