@@ -518,7 +518,7 @@ export function replaySettingsFromFlags(dlqTopic: string, flags: ReplayFlags, no
   let expression: RecordFilter | undefined
   if (expressions.length > 0) {
     const compiled = compileRecordFilter(expressions)
-    if (!compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG', hint: `e.g. --where tenant=acme or --where 'headers.tenant == "acme"'`})
+    if (!compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG'})
     expression = compiled.filter
   }
   const errorTypes = (flags['error-type'] ?? []).map((t) => t.trim()).filter((t) => t !== '')
