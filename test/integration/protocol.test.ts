@@ -12,6 +12,7 @@ import {afterAll, describe, expect, inject, it} from 'vitest'
 
 import {applyTopicPlan, planTopics, readTopicsFile} from '../../src/app/declarative-topics.js'
 import {adminExtra} from '../../src/kafka/admin-extra.js'
+import {kafkaClient} from '../../src/kafka/client.js'
 import {KafkaConnection} from '../../src/kafka/connection.js'
 import {kafkaTool, kafkit, uniqueName} from '../helpers.js'
 
@@ -83,7 +84,8 @@ topics:
 `,
     )
     const {spec} = readTopicsFile(file)
-    const {plan} = await planTopics(conn, spec!, {prune: false})
+    const kafka = kafkaClient(conn)
+    const {plan} = await planTopics(kafka, spec!, {prune: false})
     expect(plan.changes).toEqual([expect.objectContaining({kind: 'config', topic, entries: [expect.objectContaining({name: 'retention.ms', action: 'change'})]})])
 
     // Someone else, after the plan: a key the file does not declare (the plan saw no override of
@@ -91,7 +93,7 @@ topics:
     const other = kafkaTool('configs', ['--entity-type', 'topics', '--entity-name', topic, '--alter', '--add-config', 'segment.ms=7200000,cleanup.policy=compact'])
     expect(other.status, other.stderr).toBe(0)
 
-    const report = await applyTopicPlan(conn, spec!, plan, {prune: false, reassignmentTimeoutMs: 30_000})
+    const report = await applyTopicPlan(kafka, spec!, plan, {prune: false, reassignmentTimeoutMs: 30_000})
     expect(report.failed).toEqual([])
     expect(report.applied).toEqual([{topic, kind: 'config'}])
     // The planned change is made; the other writer's changes are not reverted (AlterConfigs, with
