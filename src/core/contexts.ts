@@ -192,7 +192,9 @@ function parseOAuthBearer(s: Record<string, unknown>, file: string, where: strin
   if (sources.length !== 1) fail(file, where, `set exactly one of tokenCommand, tokenFile, tokenEndpoint${sources.length > 1 ? ` (found ${sources.join(', ')})` : ''}`)
   const spec: OAuthBearerSasl = {mechanism: 'oauthbearer'}
   if (s.tokenCommand !== undefined) {
-    const cmd = s.tokenCommand
+    // A list's numbers and booleans are arguments too ([get-token, --ttl, 3600]).
+    const raw = s.tokenCommand
+    const cmd = Array.isArray(raw) && raw.every((a) => ['string', 'number', 'boolean'].includes(typeof a)) ? raw.map(String) : raw
     const ok = (typeof cmd === 'string' && cmd.trim() !== '') || (Array.isArray(cmd) && cmd.length > 0 && cmd.every((a) => typeof a === 'string') && cmd[0] !== '')
     if (!ok) fail(file, `${where}.tokenCommand`, 'expected a command line (run with /bin/sh -c) or a list [program, args...]')
     spec.tokenCommand = cmd as string | string[]

@@ -45,7 +45,7 @@ describe('parseKafkitConfig: sasl oauthbearer', () => {
 
   it('reads a token command (a command line or a list), a token file, or the client-credentials grant', () => {
     expect(ctx('{mechanism: OAUTHBEARER, tokenCommand: "gcloud auth print-access-token"}')).toEqual({mechanism: 'oauthbearer', tokenCommand: 'gcloud auth print-access-token'})
-    expect(ctx('{mechanism: oauthbearer, tokenCommand: [/usr/bin/get-token, --audience, kafka]}')).toEqual({mechanism: 'oauthbearer', tokenCommand: ['/usr/bin/get-token', '--audience', 'kafka']})
+    expect(ctx('{mechanism: oauthbearer, tokenCommand: [/usr/bin/get-token, --audience, kafka, --ttl, 3600]}')).toEqual({mechanism: 'oauthbearer', tokenCommand: ['/usr/bin/get-token', '--audience', 'kafka', '--ttl', '3600']})
     expect(ctx('{mechanism: oauthbearer, tokenFile: /var/run/secrets/kafka/token}')).toEqual({mechanism: 'oauthbearer', tokenFile: '/var/run/secrets/kafka/token'})
     expect(ctx('{mechanism: oauthbearer, tokenEndpoint: "https://idp.example.com/oauth2/token", clientId: kafkit, clientSecretEnv: KAFKA_CLIENT_SECRET, scope: kafka}')).toEqual({
       mechanism: 'oauthbearer',
@@ -67,7 +67,7 @@ describe('parseKafkitConfig: sasl oauthbearer', () => {
     ['{mechanism: oauthbearer, tokenFile: /t, clientId: c}', 'config.yaml: contexts.a.sasl.clientId: only with tokenEndpoint (the client-credentials grant)'],
     ['{mechanism: oauthbearer, tokenFile: ""}', 'config.yaml: contexts.a.sasl.tokenFile: expected a file path'],
     ['{mechanism: oauthbearer, tokenCommand: "  "}', 'config.yaml: contexts.a.sasl.tokenCommand: expected a command line (run with /bin/sh -c) or a list [program, args...]'],
-    ['{mechanism: oauthbearer, tokenCommand: [get-token, 3]}', 'config.yaml: contexts.a.sasl.tokenCommand: expected a command line (run with /bin/sh -c) or a list [program, args...]'],
+    ['{mechanism: oauthbearer, tokenCommand: [get-token, {a: 1}]}', 'config.yaml: contexts.a.sasl.tokenCommand: expected a command line (run with /bin/sh -c) or a list [program, args...]'],
     ['{mechanism: oauthbearer, tokenEndpoint: "idp.example.com/token", clientId: c, clientSecretEnv: S}', 'config.yaml: contexts.a.sasl.tokenEndpoint: expected an https:// URL'],
     ['{mechanism: oauthbearer, tokenEndpoint: "http://idp.example.com/token", clientId: c, clientSecretEnv: S}', 'config.yaml: contexts.a.sasl.tokenEndpoint: the client secret is sent there: use https:// (http:// only for localhost)'],
     ['{mechanism: oauthbearer, tokenEndpoint: "https://idp/t", clientSecretEnv: S}', 'config.yaml: contexts.a.sasl.clientId: expected the OAuth client id (tokenEndpoint needs clientId and clientSecretEnv or clientSecretFile)'],
