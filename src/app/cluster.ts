@@ -1,12 +1,11 @@
 /** `cluster info | health`: the brokers, and what is wrong with the partitions. */
 import {downBrokers, findPartitionProblems, type PartitionProblem} from '../core/cluster-state.js'
-import type {KafkaConnection} from '../kafka/connection.js'
-import {describeCluster, describeTopics, type ClusterDescription} from '../kafka/topics.js'
+import type {ClusterDescription, KafkaClient} from './kafka-client.js'
 
 export type {ClusterDescription}
 
-export function clusterInfo(conn: KafkaConnection): Promise<ClusterDescription> {
-  return describeCluster(conn)
+export function clusterInfo(kafka: KafkaClient): Promise<ClusterDescription> {
+  return kafka.describeCluster()
 }
 
 export interface ClusterHealth {
@@ -23,9 +22,9 @@ export interface ClusterHealth {
 }
 
 /** One Metadata and one DescribeConfigs (min.insync.replicas) for the whole cluster. */
-export async function clusterHealth(conn: KafkaConnection): Promise<ClusterHealth> {
-  const cluster = await describeCluster(conn, {racks: false})
-  const topics = await describeTopics(conn, {configs: ['min.insync.replicas']})
+export async function clusterHealth(kafka: KafkaClient): Promise<ClusterHealth> {
+  const cluster = await kafka.describeCluster({racks: false})
+  const topics = await kafka.describeTopics({configs: ['min.insync.replicas']})
   const problems = findPartitionProblems(topics)
   const brokersDown = downBrokers({brokers: cluster.brokers, topics})
   const count = (kind: PartitionProblem['problems'][number]) => problems.filter((p) => p.problems.includes(kind)).length

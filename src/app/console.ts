@@ -8,14 +8,11 @@ import type {Writable} from 'node:stream'
 import {parseProducerJsonLine, parseProducerLine, type ConsumedRecord, type ProducerMessage} from '../core/console-format.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
-import type {KafkaConnection} from '../kafka/connection.js'
-import {openConsoleProducer, startConsoleConsumer, type Compression} from '../kafka/console.js'
-import {groupsClient} from '../kafka/groups.js'
-import {describeTopics} from '../kafka/topics.js'
+import type {Compression, KafkaClient} from './kafka-client.js'
 
 /** The topic's partition ids; one clear line when it does not exist. */
-async function topicPartitions(conn: KafkaConnection, topic: string): Promise<number[]> {
-  const [live] = await describeTopics(conn, {names: [topic], configs: false})
+async function topicPartitions(kafka: KafkaClient, topic: string): Promise<number[]> {
+  const [live] = await kafka.describeTopics({names: [topic], configs: false})
   return live.partitions.map((p) => p.partition)
 }
 
@@ -61,10 +58,10 @@ export interface ProduceResult {
 const BATCH_MAX_MESSAGES = 10_000
 const BATCH_MAX_BYTES = 512 * 1024
 
-export async function produce(conn: KafkaConnection, opts: ProduceOptions): Promise<ProduceResult> {
-  const partitions = await topicPartitions(conn, opts.topic)
+export async function produce(kafka: KafkaClient, opts: ProduceOptions): Promise<ProduceResult> {
+  const partitions = await topicPartitions(kafka, opts.topic)
   checkPartition(opts.partition, partitions, opts.topic)
-  const producer = await openConsoleProducer(conn, {compression: opts.compression})
+  const producer = await kafka.openConsoleProducer({compression: opts.compression})
   const result: ProduceResult = {topic: opts.topic, sent: 0, failed: 0, lines: 0, interrupted: false}
 
   // Keyless messages go to one partition per batch, rotating (Java's sticky partitioner): bigger
@@ -209,8 +206,8 @@ export interface ConsumeResult {
  * Start offsets for each partition read. Explicit flags win over a group's committed offsets;
  * with no flag a group resumes where it committed, anything else starts at the end.
  */
-async function startOffsets(conn: KafkaConnection, opts: ConsumeOptions, partitions: number[]) {
-  const client = await groupsClient(conn)
+async function startOffsets(kafka: KafkaClient, opts: ConsumeOptions, partitions: number[]) {
+  const client = kafka
   const tps = partitions.map((partition) => ({topic: opts.topic, partition}))
   const [earliest, latest] = await Promise.all([client.logOffsets(tps, 'earliest'), client.logOffsets(tps, 'latest')])
   const low = new Map(earliest.map((o) => [o.partition, o.offset]))
@@ -241,11 +238,11 @@ async function startOffsets(conn: KafkaConnection, opts: ConsumeOptions, partiti
   return {starts, high, offline}
 }
 
-export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Promise<ConsumeResult> {
-  const all = await topicPartitions(conn, opts.topic)
+export async function consume(kafka: KafkaClient, opts: ConsumeOptions): Promise<ConsumeResult> {
+  const all = await topicPartitions(kafka, opts.topic)
   checkPartition(opts.partition, all, opts.topic)
   const partitions = opts.partition === undefined ? all : [opts.partition]
-  const {starts, high, offline} = await startOffsets(conn, opts, partitions)
+  const {starts, high, offline} = await startOffsets(kafka, opts, partitions)
   if (starts.length === 0) {
     throw new KafkitError(
       `${opts.partition === undefined ? `every partition of ${opts.topic}` : `partition ${opts.topic}:${opts.partition}`} has no leader (offline): nothing can be read`,
@@ -254,7 +251,7 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
   }
   // The healthy partitions are read; the offline ones are reported by the caller.
   opts.onOffline?.(offline)
-  if (opts.group !== undefined && opts.position.kind !== 'default') await commitStartsBeforeJoining(conn, opts.group, starts)
+  if (opts.group !== undefined && opts.position.kind !== 'default') await commitStartsBeforeJoining(kafka, opts.group, starts)
 
   let consumed = 0
   let scanned = 0
@@ -289,7 +286,7 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
   const onAbort = (): void => finish('interrupted')
   opts.signal.addEventListener('abort', onAbort)
 
-  const consumer = await startConsoleConsumer(conn, {
+  const consumer = await kafka.startConsoleConsumer({
     topic: opts.topic,
     group: opts.group,
     partitions: all,
@@ -351,8 +348,8 @@ export async function consume(conn: KafkaConnection, opts: ConsumeOptions): Prom
  * races its own lookup of a start for partitions without a committed offset (one fetcher per
  * broker): under load a partition started at its end, and -e waited for it forever.
  */
-async function commitStartsBeforeJoining(conn: KafkaConnection, group: string, starts: readonly TopicPartitionOffset[]): Promise<void> {
-  const client = await groupsClient(conn)
+async function commitStartsBeforeJoining(kafka: KafkaClient, group: string, starts: readonly TopicPartitionOffset[]): Promise<void> {
+  const client = kafka
   await client.commitOffsetsWhileInactive(group, starts, 'choose where consume starts for')
 }
 

@@ -10,18 +10,7 @@ import {exportTopicsSpec, type TopicsExport} from '../core/topics-export.js'
 import {lintTopicsFile} from '../core/topics-lint.js'
 import type {NormalisedSpec} from '../core/topics-spec.js'
 import {KafkitError} from '../errors.js'
-import type {KafkaConnection} from '../kafka/connection.js'
-import {
-  addPartitionsReportingFailures,
-  alterTopicConfigsReportingFailures,
-  createTopicsReportingFailures,
-  deleteTopicsReportingFailures,
-  reassignPartitionsReportingFailures,
-  waitForReassignments,
-  type ReassignmentProgress,
-  type TopicFailure,
-} from '../kafka/topic-changes.js'
-import {readClusterState} from '../kafka/topics.js'
+import type {KafkaClient, ReassignmentProgress, TopicFailure} from './kafka-client.js'
 
 export interface TopicsFile {
   file: string
@@ -51,9 +40,9 @@ export interface TopicsPlanResult {
 }
 
 /** Compares the file with the live cluster: metadata for all topics, configs for declared ones. */
-export async function planTopics(conn: KafkaConnection, spec: NormalisedSpec, opts: {prune: boolean}): Promise<TopicsPlanResult> {
+export async function planTopics(kafka: KafkaClient, spec: NormalisedSpec, opts: {prune: boolean}): Promise<TopicsPlanResult> {
   const declared = new Set(spec.topics.map((t) => t.name))
-  const live = await readClusterState(conn, {configsFor: (name) => declared.has(name)})
+  const live = await kafka.readClusterState({configsFor: (name) => declared.has(name)})
   const plan = planTopicChanges(spec, live, opts)
   return {plan, summary: summarisePlan(plan)}
 }
@@ -88,7 +77,7 @@ function changesOf<K extends TopicChange['kind']>(plan: TopicPlan, kind: K): Ext
  * topic whose earlier step failed skips its later steps. Ends by planning again.
  */
 export async function applyTopicPlan(
-  conn: KafkaConnection,
+  kafka: KafkaClient,
   spec: NormalisedSpec,
   plan: TopicPlan,
   opts: {prune: boolean; reassignmentTimeoutMs: number; onProgress?: (p: ApplyProgress) => void},
@@ -113,14 +102,14 @@ export async function applyTopicPlan(
   if (creates.length > 0) {
     progress('create', `creating ${creates.length} topic(s)`)
     const items = creates.map((c) => ({topic: c.topic, partitions: c.partitions, replicationFactor: c.replicationFactor, configs: c.configs}))
-    record('create', creates.map((c) => c.topic), await createTopicsReportingFailures(conn, items, {onProgress: (m) => progress('create', m)}))
+    record('create', creates.map((c) => c.topic), await kafka.createTopics(items, {onProgress: (m) => progress('create', m)}))
   }
 
   const growths = notFailed(changesOf(plan, 'addPartitions'))
   if (growths.length > 0) {
     progress('addPartitions', `adding partitions to ${growths.length} topic(s)`)
     const items = growths.map((g) => ({topic: g.topic, count: g.to, assignments: g.assignments}))
-    record('addPartitions', growths.map((g) => g.topic), await addPartitionsReportingFailures(conn, items))
+    record('addPartitions', growths.map((g) => g.topic), await kafka.addPartitions(items))
   }
 
   const moves = notFailed(changesOf(plan, 'replication'))
@@ -128,9 +117,9 @@ export async function applyTopicPlan(
     const total = moves.reduce((n, m) => n + m.partitions.length, 0)
     progress('replication', `reassigning ${total} partition(s) of ${moves.length} topic(s)`)
     const items = moves.map((m) => ({topic: m.topic, partitions: m.partitions.map((p) => ({partition: p.partition, replicas: p.to}))}))
-    const sendFailures = await reassignPartitionsReportingFailures(conn, items)
+    const sendFailures = await kafka.reassignPartitions(items)
     const started = moves.map((m) => m.topic).filter((t) => !sendFailures.some((f) => f.topic === t))
-    const waitFailures = await waitForReassignments(conn, started, {
+    const waitFailures = await kafka.waitForReassignments(started, {
       total,
       timeoutMs: opts.reassignmentTimeoutMs,
       onProgress: (p) => progress('replication', `reassigning: ${p.total - p.remaining}/${p.total} partitions done`, p),
@@ -147,13 +136,13 @@ export async function applyTopicPlan(
       set: Object.fromEntries(c.entries.flatMap((e) => (e.to === null ? [] : [[e.name, e.to]]))),
       delete: c.entries.filter((e) => e.to === null).map((e) => e.name),
     }))
-    record('config', configs.map((c) => c.topic), await alterTopicConfigsReportingFailures(conn, items))
+    record('config', configs.map((c) => c.topic), await kafka.alterTopicConfigs(items))
   }
 
   const deletes = changesOf(plan, 'delete')
   if (deletes.length > 0) {
     progress('delete', `deleting ${deletes.length} topic(s)`)
-    record('delete', deletes.map((d) => d.topic), await deleteTopicsReportingFailures(conn, deletes.map((d) => d.topic)))
+    record('delete', deletes.map((d) => d.topic), await kafka.deleteTopicsReportingFailures(deletes.map((d) => d.topic)))
   }
 
   // The report of what was done must survive a cluster that fails right after.
@@ -165,15 +154,15 @@ export async function applyTopicPlan(
     // can be expected to show.
     const awaited = new Set(applied.filter((a) => !failedTopics.has(a.topic)).map((a) => `${a.kind} ${a.topic}`))
     const stillShowing = (result: TopicsPlanResult) => result.plan.changes.filter((c) => awaited.has(`${c.kind} ${c.topic}`)).length
-    const patienceMs = Math.min(conn.timeoutMs, 10_000)
-    let after: TopicsPlanResult | undefined = await planTopics(conn, spec, {prune: opts.prune})
+    const patienceMs = Math.min(kafka.timeoutMs, 10_000)
+    let after: TopicsPlanResult | undefined = await planTopics(kafka, spec, {prune: opts.prune})
     let showing = stillShowing(after)
     let progressAt = Date.now()
     while (showing > 0 && Date.now() < progressAt + patienceMs) {
       await new Promise((resolve) => setTimeout(resolve, 250))
       // Not two cluster states in memory at once (each is ~60 MB at 10,000 topics).
       after = undefined
-      after = await planTopics(conn, spec, {prune: opts.prune})
+      after = await planTopics(kafka, spec, {prune: opts.prune})
       const now = stillShowing(after)
       if (now < showing) progressAt = Date.now()
       showing = now
@@ -190,11 +179,11 @@ export async function applyTopicPlan(
  * them in sync. Apply waits for them first, and fails if they do not finish.
  */
 export async function finishReassignmentsInProgress(
-  conn: KafkaConnection,
+  kafka: KafkaClient,
   spec: NormalisedSpec,
   opts: {timeoutMs: number; onProgress?: (p: ApplyProgress) => void},
 ): Promise<void> {
-  const failures = await waitForReassignments(conn, spec.topics.map((t) => t.name), {
+  const failures = await kafka.waitForReassignments(spec.topics.map((t) => t.name), {
     timeoutMs: opts.timeoutMs,
     onProgress: (p) => {
       if (p.remaining > 0) opts.onProgress?.({step: 'replication', message: `waiting for ${p.remaining} partition reassignment(s) already in progress`, reassignment: p})
@@ -216,8 +205,8 @@ export async function finishReassignmentsInProgress(
 }
 
 /** The live cluster as a topics.yaml (only non-default configs). */
-export async function exportTopics(conn: KafkaConnection, opts: {prefix?: string; schema?: string}): Promise<TopicsExport> {
+export async function exportTopics(kafka: KafkaClient, opts: {prefix?: string; schema?: string}): Promise<TopicsExport> {
   const {prefix} = opts
-  const live = await readClusterState(conn, {configsFor: (name) => prefix === undefined || name.startsWith(prefix)})
+  const live = await kafka.readClusterState({configsFor: (name) => prefix === undefined || name.startsWith(prefix)})
   return exportTopicsSpec(live, {prefix, schema: opts.schema})
 }

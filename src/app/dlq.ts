@@ -25,18 +25,7 @@ import {
 } from '../core/dlq-replay.js'
 import type {RecordFilter} from '../core/record-filter.js'
 import {KafkitError} from '../errors.js'
-import type {KafkaConnection} from '../kafka/connection.js'
-import {
-  committedOffsets,
-  dlqPartitions,
-  existingTopics,
-  openReplayWriter,
-  readToEnd,
-  type BatchHandler,
-  type ReadRange,
-  type ReplayWriter,
-} from '../kafka/dlq.js'
-import {groupsClient} from '../kafka/groups.js'
+import type {BatchHandler, KafkaClient, ReadRange, ReplayWriter} from './kafka-client.js'
 
 // ---------------------------------------------------------------------------------------------
 // inspect
@@ -46,12 +35,12 @@ import {groupsClient} from '../kafka/groups.js'
  * never joins, and never rebalances, a group someone else uses. Deleted afterwards: an empty group
  * would otherwise stay listed until it expires.
  */
-async function withThrowawayGroup<T>(conn: KafkaConnection, prefix: string, read: (groupId: string) => Promise<T>): Promise<T> {
+async function withThrowawayGroup<T>(kafka: KafkaClient, prefix: string, read: (groupId: string) => Promise<T>): Promise<T> {
   const groupId = `${prefix}.${randomBytes(4).toString('hex')}`
   try {
     return await read(groupId)
   } finally {
-    await (await groupsClient(conn)).deleteGroups([groupId]).catch(() => {})
+    await kafka.deleteGroups([groupId]).catch(() => {})
   }
 }
 
@@ -63,16 +52,16 @@ export interface DlqInspectResult extends DlqInspection {
 }
 
 export async function inspectDlqTopic(
-  conn: KafkaConnection,
+  kafka: KafkaClient,
   topic: string,
   options: {sampleSize?: number; filter?: RecordFilter} = {},
 ): Promise<DlqInspectResult> {
-  const partitions = await dlqPartitions(conn, topic)
+  const partitions = await kafka.dlqPartitions(topic)
   const inspector = new DlqInspector(options.sampleSize)
   const {filter} = options
   let scanned = 0
-  await withThrowawayGroup(conn, `kafkit-dlq-inspect.${topic}`, (groupId) =>
-    readToEnd(conn, {
+  await withThrowawayGroup(kafka, `kafkit-dlq-inspect.${topic}`, (groupId) =>
+    kafka.readToEnd({
       topic,
       groupId,
       ranges: partitions.map((p) => ({partition: p.partition, from: p.start, end: p.end})),
@@ -134,15 +123,15 @@ export type ReplayProgress = Pick<ReplaySummary, 'read' | 'replayed' | 'parked' 
  * Checks the request and measures what is left for the replay group. Read-only: a running replay
  * of the same DLQ is not disturbed (fencing waits until the replay is confirmed and starts).
  */
-export async function planReplay(conn: KafkaConnection, request: ReplayRequest): Promise<ReplayPlan> {
+export async function planReplay(kafka: KafkaClient, request: ReplayRequest): Promise<ReplayPlan> {
   const {dlqTopic, to, parkingTopic, dryRun} = request
   const group = request.group ?? defaultReplayGroup(dlqTopic)
-  const ranges = await pendingRanges(conn, dlqTopic, group)
+  const ranges = await pendingRanges(kafka, dlqTopic, group)
   const given = [to, parkingTopic].filter((t): t is string => t !== undefined)
-  const existing = await existingTopics(conn, given)
+  const existing = await kafka.existingTopics(given)
   for (const [flag, topic] of [['--to', to], ['--parking-topic', parkingTopic]] as const) {
     if (topic !== undefined && !existing.has(topic)) {
-      throw new KafkitError(`${flag} topic "${topic}" does not exist on ${conn.brokersLabel}`, {code: 'TOPIC_NOT_FOUND', hint: `create it first (kafkit topics create ${topic})`})
+      throw new KafkitError(`${flag} topic "${topic}" does not exist on ${kafka.brokersLabel}`, {code: 'TOPIC_NOT_FOUND', hint: `create it first (kafkit topics create ${topic})`})
     }
   }
   return {dlqTopic, group, dryRun, pending: sumPending(ranges), ranges}
@@ -152,9 +141,13 @@ export async function planReplay(conn: KafkaConnection, request: ReplayRequest):
  * Per partition: from the group's committed progress (clamped to the log) to the end now, or to
  * the ends given (those the user confirmed: records that arrived since wait for the next run).
  */
-async function pendingRanges(conn: KafkaConnection, dlqTopic: string, group: string, ends?: ReadonlyMap<number, number>): Promise<ReadRange[]> {
-  const partitions = await dlqPartitions(conn, dlqTopic)
-  const committed = await committedOffsets(conn, group, dlqTopic, partitions.map((p) => p.partition))
+async function pendingRanges(kafka: KafkaClient, dlqTopic: string, group: string, ends?: ReadonlyMap<number, number>): Promise<ReadRange[]> {
+  const partitions = await kafka.dlqPartitions(dlqTopic)
+  const committed = new Map(
+    (await kafka.committedOffsets(group, partitions.map((p) => ({topic: dlqTopic, partition: p.partition}))))
+      .filter((c) => c.topic === dlqTopic)
+      .map((c) => [c.partition, c.offset]),
+  )
   return partitions.map((p) => {
     const end = Math.min(ends?.get(p.partition) ?? p.end, p.end)
     return {partition: p.partition, from: Math.min(Math.max(committed.get(p.partition) ?? p.start, p.start), end), end}
@@ -176,7 +169,7 @@ function messageBytes(message: OutgoingMessage): number {
 }
 
 export async function executeReplay(
-  conn: KafkaConnection,
+  kafka: KafkaClient,
   plan: ReplayPlan,
   request: ReplayRequest,
   onProgress: (progress: ReplayProgress) => void = () => {},
@@ -188,8 +181,8 @@ export async function executeReplay(
   if (!plan.dryRun) {
     // Fencing first: it aborts a killed run's open transaction (and stops a running one), so the
     // progress measured next is final.
-    writer = await openReplayWriter(conn, {transactionalId: replayTransactionalId(group, dlqTopic), groupId: group, dlqTopic})
-    ranges = await pendingRanges(conn, dlqTopic, group, new Map(plan.ranges.map((r) => [r.partition, r.end])))
+    writer = await kafka.openReplayWriter({transactionalId: replayTransactionalId(group, dlqTopic), groupId: group, dlqTopic})
+    ranges = await pendingRanges(kafka, dlqTopic, group, new Map(plan.ranges.map((r) => [r.partition, r.end])))
     pendingAtStart = sumPending(ranges)
   }
   const options: ReplayOptions = {
@@ -225,9 +218,9 @@ export async function executeReplay(
     progress()
   }
 
-  const known = await existingTopics(conn, [])
+  const known = await kafka.existingTopics([])
   const checkDestination = async (topic: string, where: string) => {
-    if (known.has(topic) || (await existingTopics(conn, [topic])).has(topic)) {
+    if (known.has(topic) || (await kafka.existingTopics([topic])).has(topic)) {
       known.add(topic)
       return
     }
@@ -280,14 +273,14 @@ export async function executeReplay(
   }
 
   if (pendingAtStart > 0) {
-    const read = (groupId: string) => readToEnd(conn, {topic: dlqTopic, groupId, ranges, handle})
+    const read = (groupId: string) => kafka.readToEnd({topic: dlqTopic, groupId, ranges, handle})
     // A dry run reads with a group of its own: joining the replay group would rebalance a running replay.
-    await (plan.dryRun ? withThrowawayGroup(conn, `kafkit-dlq-dry-run.${dlqTopic}`, read) : read(group))
+    await (plan.dryRun ? withThrowawayGroup(kafka, `kafkit-dlq-dry-run.${dlqTopic}`, read) : read(group))
   }
   const counts = tally.result()
   // A replay stops at the first missing destination; a dry run names every one it would meet.
   const destinations = [...new Set(counts.destinations.map((d) => d.topic))]
-  const found = plan.dryRun ? await existingTopics(conn, destinations) : new Set(destinations)
+  const found = plan.dryRun ? await kafka.existingTopics(destinations) : new Set(destinations)
   const missingTopics = destinations.filter((t) => !found.has(t))
   return {dlqTopic, group, dryRun: plan.dryRun, pending: pendingAtStart, stoppedAtMax, interrupted, missingTopics, ...counts}
 }

@@ -37,8 +37,7 @@ import {
 import {formatOffsetsCsv, parseOffsetsCsv} from '../core/offsets-csv.js'
 import {formatTopicPartition, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError, fileErrorCause} from '../errors.js'
-import type {KafkaConnection} from '../kafka/connection.js'
-import {groupsClient, type BrokerAddress, type GroupDescription, type GroupsClient} from '../kafka/groups.js'
+import type {BrokerAddress, GroupDescription, KafkaClient} from './kafka-client.js'
 
 const GROUPS_HINT = 'kafkit groups list shows what exists'
 
@@ -56,8 +55,8 @@ export interface GroupSummary {
 }
 
 /** Every group with its state, members and topics: ListGroups, then DescribeGroups and OffsetFetch per coordinator. */
-export async function listGroups(conn: KafkaConnection): Promise<GroupSummary[]> {
-  const client = await groupsClient(conn)
+export async function listGroups(kafka: KafkaClient): Promise<GroupSummary[]> {
+  const client = kafka
   const listings = await client.listGroups()
   const names = listings.map((l) => l.group)
   const [descriptions, committed] = await Promise.all([client.describeGroups(names), client.committedOffsetsOfGroups(names)])
@@ -93,11 +92,11 @@ export interface GroupDetails {
   partitionsWithoutLag: number
 }
 
-export async function describeGroup(conn: KafkaConnection, group: string): Promise<GroupDetails> {
-  const client = await groupsClient(conn)
+export async function describeGroup(kafka: KafkaClient, group: string): Promise<GroupDetails> {
+  const client = kafka
   const [[description], committed] = await Promise.all([client.describeGroups([group]), client.committedOffsets(group)])
   if (!groupExists(description.state, committed.length)) {
-    throw new KafkitError(`consumer group "${group}" not found on ${conn.brokersLabel}`, {code: 'GROUP_NOT_FOUND', hint: GROUPS_HINT})
+    throw new KafkitError(`consumer group "${group}" not found on ${kafka.brokersLabel}`, {code: 'GROUP_NOT_FOUND', hint: GROUPS_HINT})
   }
   const [lag] = await lagOf(client, [{group, members: description.members, committed}])
   return {
@@ -155,7 +154,7 @@ export interface GroupsLagOptions {
  * Lag of many groups with few requests: one OffsetFetch and one DescribeGroups per coordinator,
  * and one ListOffsets per leader for the union of every group's partitions.
  */
-export async function groupsLag(conn: KafkaConnection, opts: GroupsLagOptions): Promise<GroupsLagResult> {
+export async function groupsLag(kafka: KafkaClient, opts: GroupsLagOptions): Promise<GroupsLagResult> {
   if (!opts.allGroups && opts.groups.length === 0) {
     throw new KafkitError('no groups given', {code: 'INVALID_ARGS', hint: 'name groups (kafkit groups lag orders-app billing) or pass --all-groups'})
   }
@@ -164,12 +163,12 @@ export async function groupsLag(conn: KafkaConnection, opts: GroupsLagOptions): 
   }
   if (opts.failAbove !== undefined) lagBreaches([], opts.failAbove) // validates the threshold before any request
 
-  const client = await groupsClient(conn)
+  const client = kafka
   const names = opts.allGroups ? (await client.listGroups()).map((l) => l.group) : [...new Set(opts.groups)]
   const [descriptions, committed] = await Promise.all([client.describeGroups(names), client.committedOffsetsOfGroups(names)])
   const missing = names.filter((_, i) => !groupExists(descriptions[i].state, committed[i].length))
   if (!opts.allGroups && missing.length > 0) {
-    throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${conn.brokersLabel}`, {
+    throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${kafka.brokersLabel}`, {
       code: 'GROUP_NOT_FOUND',
       hint: GROUPS_HINT,
     })
@@ -205,7 +204,7 @@ export async function groupsLag(conn: KafkaConnection, opts: GroupsLagOptions): 
   return {groups, threshold: opts.failAbove ?? null, breaches}
 }
 
-async function lagOf(client: GroupsClient, groups: GroupOffsets[]): Promise<GroupLag[]> {
+async function lagOf(client: KafkaClient, groups: GroupOffsets[]): Promise<GroupLag[]> {
   const logEnds = await client.logOffsets(partitionsForLag(groups), 'latest')
   return computeGroupsLag(groups, logEnds)
 }
@@ -215,7 +214,7 @@ async function lagOf(client: GroupsClient, groups: GroupOffsets[]): Promise<Grou
  * A committed offset below the log start (retention deleted what the group had not read) is
  * read from the log start, where the group's consumers will resume.
  */
-async function timeLagsOf(client: GroupsClient, lags: readonly GroupLag[], now: number): Promise<Map<string, number | null>> {
+async function timeLagsOf(client: KafkaClient, lags: readonly GroupLag[], now: number): Promise<Map<string, number | null>> {
   const lagging = lags.flatMap((lag) =>
     lag.partitions.flatMap((row) => {
       const offset = nextUnconsumedOffset(row)
@@ -237,15 +236,15 @@ async function timeLagsOf(client: GroupsClient, lags: readonly GroupLag[], now: 
  * Checks before asking: every group must exist and have no members (Kafka refuses to delete an
  * active group; saying who is still there beats its NON_EMPTY_GROUP).
  */
-export async function checkGroupsDeletable(conn: KafkaConnection, groups: readonly string[]): Promise<GroupDescription[]> {
-  const client = await groupsClient(conn)
+export async function checkGroupsDeletable(kafka: KafkaClient, groups: readonly string[]): Promise<GroupDescription[]> {
+  const client = kafka
   const names = [...new Set(groups)]
   const descriptions = await client.describeGroups(names)
   // Only a Dead answer leaves doubt (absent, or a KIP-848 group): its offsets decide.
   const committed = await Promise.all(descriptions.map((d) => (d.state === 'Dead' ? client.committedOffsets(d.group) : Promise.resolve([]))))
   const missing = names.filter((_, i) => !groupExists(descriptions[i].state, committed[i].length))
   if (missing.length > 0) {
-    throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${conn.brokersLabel}`, {
+    throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${kafka.brokersLabel}`, {
       code: 'GROUP_NOT_FOUND',
       hint: GROUPS_HINT,
     })
@@ -261,8 +260,8 @@ export async function checkGroupsDeletable(conn: KafkaConnection, groups: readon
   return descriptions
 }
 
-export async function deleteGroups(conn: KafkaConnection, groups: readonly string[]): Promise<string[]> {
-  const results = await (await groupsClient(conn)).deleteGroups(groups)
+export async function deleteGroups(kafka: KafkaClient, groups: readonly string[]): Promise<string[]> {
+  const results = await kafka.deleteGroups(groups)
   const failed = results.filter((r) => r.error !== null)
   if (failed.length > 0) {
     const deleted = results.filter((r) => r.error === null).map((r) => r.group)
@@ -305,12 +304,12 @@ export interface GroupResetPlan {
  * the committed offsets, log start and end (one ListOffsets per leader each) and, for a
  * datetime or duration, the offsets for that time (one more per leader).
  */
-export async function planGroupReset(conn: KafkaConnection, request: GroupResetRequest): Promise<GroupResetPlan> {
+export async function planGroupReset(kafka: KafkaClient, request: GroupResetRequest): Promise<GroupResetPlan> {
   const {group, choice} = request
   const now = request.now ?? Date.now()
   // Read and check the file before any request: its mistakes are the user's to fix first.
   const fileEntries = choice.strategy.kind === 'file' ? parseOffsetsCsv(readTextFile(choice.strategy.path), choice.strategy.path) : undefined
-  const client = await groupsClient(conn)
+  const client = kafka
 
   const [[description], allCommitted] = await Promise.all([client.describeGroups([group]), client.committedOffsets(group)])
   if (description.members.length > 0) throw activeGroupError(group, description.members, 'reset offsets of')
@@ -327,7 +326,7 @@ export async function planGroupReset(conn: KafkaConnection, request: GroupResetR
     }
   } else {
     const scopes = choice.scope === 'file' ? [...new Set(fileEntries!.map((e) => e.topic))].map((topic) => ({topic})) : choice.scope
-    scope = resolveTopicScopes(scopes, client.topicPartitions(scopes.map((s) => s.topic)))
+    scope = resolveTopicScopes(scopes, await client.topicPartitions(scopes.map((s) => s.topic)))
   }
 
   const timestamp = resetTimestamp(choice.strategy, now)
@@ -382,8 +381,8 @@ export function exportOffsetsBeforeReset(path: string, reset: GroupResetPlan): n
  * Commits the plan in one OffsetCommit while the group is inactive, then reads the offsets back:
  * a reset is only reported done when the coordinator returns exactly the planned offsets.
  */
-export async function executeGroupReset(conn: KafkaConnection, reset: GroupResetPlan): Promise<TopicPartitionOffset[]> {
-  const client = await groupsClient(conn)
+export async function executeGroupReset(kafka: KafkaClient, reset: GroupResetPlan): Promise<TopicPartitionOffset[]> {
+  const client = kafka
   const target = offsetsAfterReset(reset.plan)
   await client.commitOffsetsWhileInactive(reset.group, target)
   const committed = offsetMap(await client.committedOffsets(reset.group, target))

@@ -4,9 +4,7 @@
  */
 import {isInternalTopic, liveReplicationFactor, type LivePartition, type LiveTopic} from '../core/cluster-state.js'
 import {KafkitError} from '../errors.js'
-import type {KafkaConnection} from '../kafka/connection.js'
-import {createTopic as sendCreateTopic, type TopicToCreate} from '../kafka/topic-changes.js'
-import {deleteTopics as sendDeleteTopics, describeTopics} from '../kafka/topics.js'
+import type {KafkaClient, TopicToCreate} from './kafka-client.js'
 
 export type {TopicToCreate}
 
@@ -18,8 +16,8 @@ export interface TopicListEntry {
 }
 
 /** Every topic (one Metadata request), internal ones only when asked. */
-export async function listTopics(conn: KafkaConnection, opts: {internal?: boolean; prefix?: string}): Promise<TopicListEntry[]> {
-  const topics = await describeTopics(conn, {configs: false})
+export async function listTopics(kafka: KafkaClient, opts: {internal?: boolean; prefix?: string}): Promise<TopicListEntry[]> {
+  const topics = await kafka.describeTopics({configs: false})
   return topics
     .filter((t) => opts.internal || !t.internal)
     .filter((t) => !opts.prefix || t.name.startsWith(opts.prefix))
@@ -36,9 +34,9 @@ export interface TopicDescription {
 }
 
 /** The named topics and every topic under `prefix`, in two requests however many there are. */
-export async function describeTopicsNamed(conn: KafkaConnection, opts: {names: string[]; prefix?: string; allConfigs?: boolean}): Promise<TopicDescription[]> {
-  const topics = await describeTopics(conn, {names: opts.names, prefix: opts.prefix, configs: 'all'})
-  if (topics.length === 0) throw new KafkitError(`no topic starts with "${opts.prefix}" on ${conn.brokersLabel}`, {hint: 'kafkit topics list shows what exists'})
+export async function describeTopicsNamed(kafka: KafkaClient, opts: {names: string[]; prefix?: string; allConfigs?: boolean}): Promise<TopicDescription[]> {
+  const topics = await kafka.describeTopics({names: opts.names, prefix: opts.prefix, configs: 'all'})
+  if (topics.length === 0) throw new KafkitError(`no topic starts with "${opts.prefix}" on ${kafka.brokersLabel}`, {hint: 'kafkit topics list shows what exists'})
   return topics.map((topic) => describeOne(topic, opts.allConfigs ?? false))
 }
 
@@ -56,24 +54,24 @@ function describeOne(topic: LiveTopic, allConfigs: boolean): TopicDescription {
 }
 
 /** Creates one topic and waits for its leaders; an existing topic is TOPIC_ALREADY_EXISTS. */
-export function createTopic(conn: KafkaConnection, topic: TopicToCreate): Promise<void> {
-  return sendCreateTopic(conn, topic)
+export function createTopic(kafka: KafkaClient, topic: TopicToCreate): Promise<void> {
+  return kafka.createTopic(topic)
 }
 
 /**
  * Checks what deleting `names` would remove (internal or unknown topics fail here, before
  * anything is deleted) and returns their partition count, for the confirmation.
  */
-export async function topicsToDelete(conn: KafkaConnection, names: string[]): Promise<{partitions: number}> {
+export async function topicsToDelete(kafka: KafkaClient, names: string[]): Promise<{partitions: number}> {
   refuseInternal(names)
-  const topics = await describeTopics(conn, {names, configs: false})
+  const topics = await kafka.describeTopics({names, configs: false})
   return {partitions: topics.reduce((n, t) => n + t.partitions.length, 0)}
 }
 
 /** Deletes many topics in one request; never internal ones. */
-export function deleteTopics(conn: KafkaConnection, names: string[]): Promise<void> {
+export function deleteTopics(kafka: KafkaClient, names: string[]): Promise<void> {
   refuseInternal(names)
-  return sendDeleteTopics(conn, names)
+  return kafka.deleteTopics(names)
 }
 
 /** Kafka's own topics (and `_`-prefixed ones) are never deleted; said before connecting. */

@@ -14,6 +14,7 @@ import {didYouMean} from '../core/did-you-mean.js'
 import {parseKafkitConfig, resolveConnection, type ConnectionSettings, type KafkitConfig} from '../core/contexts.js'
 import {MAX_WAIT_MS, formatDuration, parseDuration} from '../core/units.js'
 import {KafkitError, fileErrorCause} from '../errors.js'
+import type {KafkaClient} from '../app/kafka-client.js'
 import type {KafkaConnection} from '../kafka/connection.js'
 import {renderStructured, type OutputFormat} from './render.js'
 
@@ -233,15 +234,21 @@ export abstract class KafkaCommand<T extends typeof Command> extends BaseCommand
     })
   }
 
-  /** The command's one Kafka connection; closed in finally() whatever happens. */
-  protected async connection(): Promise<KafkaConnection> {
-    if (!this.connectionInstance) {
+  private clientInstance?: KafkaClient
+
+  /**
+   * The command's one way into Kafka, for the use case it calls (the KafkaClient port over one
+   * connection, closed in finally() whatever happens). Loaded on first use: --help never loads kafkajs.
+   */
+  protected async connection(): Promise<KafkaClient> {
+    if (!this.clientInstance) {
       const settings = this.connectionSettings()
       const timeoutMs = this.timeoutMs
-      const {KafkaConnection} = await import('../kafka/connection.js')
+      const [{KafkaConnection}, {kafkaClient}] = await Promise.all([import('../kafka/connection.js'), import('../kafka/client.js')])
       this.connectionInstance = new KafkaConnection({settings, timeoutMs, debug: Boolean(this.flags?.debug)})
+      this.clientInstance = kafkaClient(this.connectionInstance)
     }
-    return this.connectionInstance
+    return this.clientInstance
   }
 
   protected async finally(err: Error | undefined): Promise<any> {
