@@ -92,6 +92,12 @@ export async function incrementalAlterConfigs(cluster: ProtocolCluster, changes:
   }
   const found = new Map<string, KafkaItemError | null>()
   const keyOf = (type: ConfigResourceType, name: string) => `${type}\u0000${name}`
+  const known = new Set(cluster.getNodeIds().map(String))
+  for (const [nodeId, batch] of byBroker) {
+    if (nodeId === '' || known.has(nodeId)) continue
+    for (const c of batch) found.set(keyOf(c.type, c.name), {code: 'BROKER_NOT_FOUND', message: `no broker with id ${nodeId} in the cluster`})
+    byBroker.delete(nodeId)
+  }
   await Promise.all(
     [...byBroker].map(async ([nodeId, batch]) => {
       const broker = nodeId === '' ? await anyBroker(cluster) : await cluster.findBroker({nodeId})

@@ -61,6 +61,10 @@ describe('IncrementalAlterConfigs (KIP-339)', () => {
     // The broker's own words name the key and the value.
     expect(invalid.error?.message).toMatch(/retention\.ms/)
     expect(liveOverrides(topic)['retention.ms']).toBe('172800000')
+
+    // A broker's own configs go to that broker; one that does not exist is named, nothing is sent.
+    const [noBroker] = await adminExtra(conn).incrementalAlterConfigs([{type: 'broker', name: '99', set: {'log.cleaner.threads': '2'}}])
+    expect(noBroker.error).toEqual({code: 'BROKER_NOT_FOUND', message: 'no broker with id 99 in the cluster'})
   })
 })
 
