@@ -47,6 +47,13 @@ export default tseslint.config(
   ...layer('src/app/**', 'use cases do not render or parse flags', [...CLI_MODULES, 'kafkajs', ...layerPaths('cli', 'commands')]),
   ...layer('src/commands/**', 'commands call use cases in src/app and render with src/cli', ['kafkajs', ...layerPaths('kafka')]),
   ...layer('src/cli/**', 'src/cli renders and parses; Kafka is reached through src/app', ['kafkajs', ...layerPaths('commands', 'kafka')], ['src/cli/base-command.ts']),
+  // import() too: a lazily loaded module crosses the same line.
+  {
+    files: ['src/commands/**', 'src/app/**', 'src/core/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {selector: 'ImportExpression[source.value=/(^|\\/)(kafka|commands)\\//]', message: 'only src/cli/base-command.ts loads the Kafka adapter'}],
+    },
+  },
   // (it implements the one port of src/app, the KafkaClient interface)
   ...layer('src/kafka/**', 'the Kafka adapter knows nothing of the CLI or the use cases', [...CLI_MODULES, ...layerPaths('app', 'cli', 'commands'), '!**/app/kafka-client.js']),
 )

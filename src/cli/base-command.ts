@@ -195,6 +195,20 @@ export function readConfigFile(path: string): string {
 }
 
 /** `--timeout 10s` (a bare number is seconds), at most MAX_WAIT_MS: a longer one became a 1 ms timer. */
+/**
+ * A KafkaClient for code outside a KafkaCommand (the completion helper): `use` gets it, and the
+ * connection is closed afterwards whatever happens. Loads kafkajs only when called.
+ */
+export async function withKafkaClient<T>(settings: ConnectionSettings, timeoutMs: number, use: (kafka: KafkaClient) => Promise<T>): Promise<T> {
+  const [{KafkaConnection}, {kafkaClient}] = await Promise.all([import('../kafka/connection.js'), import('../kafka/client.js')])
+  const conn = new KafkaConnection({settings, timeoutMs})
+  try {
+    return await use(kafkaClient(conn))
+  } finally {
+    await conn.close()
+  }
+}
+
 export function parseTimeoutFlag(value: string, flag = 'timeout'): number {
   const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : parseDuration(value)
   if (ms === undefined || ms <= 0) throw new KafkitError(`--${flag}: "${value}" is not a duration (e.g. 10s, 2m, 30)`)

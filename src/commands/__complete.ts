@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core'
 
-import {configFilePath, loadKafkitConfig} from '../cli/base-command.js'
+import {liveNames} from '../app/completion.js'
+import {configFilePath, loadKafkitConfig, withKafkaClient} from '../cli/base-command.js'
 import {completionCandidates, type CompletableCommand} from '../core/completion.js'
 import {resolveConnection} from '../core/contexts.js'
 
@@ -38,20 +39,8 @@ export default class CompleteWords extends Command {
           config: loadKafkitConfig(),
           configFile: configFilePath(),
         })
-        const {KafkaConnection} = await import('../kafka/connection.js')
         // A TAB must answer fast or not at all.
-        const conn = new KafkaConnection({settings, timeoutMs: 2000})
-        try {
-          if (kind === 'topic') {
-            const {listTopicNames} = await import('../kafka/topics.js')
-            return (await listTopicNames(conn)).filter((t) => !t.startsWith('__'))
-          }
-          const admin = await conn.admin()
-          const {groups} = await conn.run('list groups', () => admin.listGroups())
-          return groups.map((g) => g.groupId).sort()
-        } finally {
-          await conn.close()
-        }
+        return await withKafkaClient(settings, 2000, (kafka) => liveNames(kafka, kind))
       } catch {
         return []
       }

@@ -69,11 +69,6 @@ function toLivePartitions(t: MetadataTopic): LivePartition[] {
     .sort((a, b) => a.partition - b.partition)
 }
 
-/** All topic names (one metadata request). */
-export async function listTopicNames(conn: KafkaConnection): Promise<string[]> {
-  const admin = await conn.admin()
-  return conn.run('list topics', async () => (await admin.listTopics()).sort())
-}
 
 export interface DescribeTopicsOptions {
   /** Topic names to describe; undefined (and no prefix) = every topic. Unknown names are an error. */
