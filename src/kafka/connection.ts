@@ -173,16 +173,17 @@ export class KafkaConnection {
   async run<T>(what: string, fn: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new KafkitError(`timed out after ${formatSeconds(timeoutMs)} waiting for Kafka at ${this.brokersLabel} (${what})`, {
-              code: 'TIMEOUT',
-              hint: 'check the address and the cluster, or raise --timeout',
-            }),
-          ),
-        timeoutMs,
-      )
+      timer = setTimeout(() => {
+        const token = this.oauthTokens?.pending
+        reject(
+          token
+            ? new KafkitError(`timed out after ${formatSeconds(timeoutMs)} waiting for an OAuth token from ${token}`, {code: 'TIMEOUT', hint: 'raise --timeout if it needs longer'})
+            : new KafkitError(`timed out after ${formatSeconds(timeoutMs)} waiting for Kafka at ${this.brokersLabel} (${what})`, {
+                code: 'TIMEOUT',
+                hint: 'check the address and the cluster, or raise --timeout',
+              }),
+        )
+      }, timeoutMs)
     })
     const giveUpAt = Date.now() + timeoutMs
     const attempt = async (): Promise<T> => {

@@ -40,10 +40,17 @@ const MAX_OUTPUT = 1024 * 1024
 /** Runs the token command: no stdin (produce reads records from it), stdout is the token, stderr is kept for the error. */
 export function runTokenCommand(command: string | string[], label: string, timeoutMs: number, now: () => number = Date.now): Promise<OAuthToken> {
   return new Promise((resolve, reject) => {
-    const child =
-      typeof command === 'string'
-        ? spawn(command, {shell: true, stdio: ['ignore', 'pipe', 'pipe']})
-        : spawn(command[0], command.slice(1), {stdio: ['ignore', 'pipe', 'pipe']})
+    // Its own process group, so that stopping it also stops what its shell started.
+    const options = {stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32'}
+    const child = typeof command === 'string' ? spawn(command, {...options, shell: true}) : spawn(command[0], command.slice(1), options)
+    const stop = () => {
+      try {
+        if (options.detached && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+        else child.kill('SIGTERM')
+      } catch {
+        // already gone
+      }
+    }
     const out: Buffer[] = []
     const err: Buffer[] = []
     let outBytes = 0
@@ -51,8 +58,11 @@ export function runTokenCommand(command: string | string[], label: string, timeo
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGTERM')
+      stop()
     }, timeoutMs)
+    // kafkit may exit first (its own --timeout): do not leave the command running.
+    const killOnExit = () => stop()
+    process.once('exit', killOnExit)
     child.stdout.on('data', (b: Buffer) => {
       outBytes += b.length
       if (outBytes <= MAX_OUTPUT) out.push(b)
@@ -63,11 +73,13 @@ export function runTokenCommand(command: string | string[], label: string, timeo
     })
     child.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
+      process.off('exit', killOnExit)
       const program = Array.isArray(command) ? command[0] : 'sh'
       reject(nonRetriable(new KafkitError(`${label}: cannot run ${program}: ${e.code === 'ENOENT' ? 'program not found' : fileErrorCause(e)}`, {code: 'OAUTH_TOKEN'})))
     })
     child.once('close', (code, signal) => {
       clearTimeout(timer)
+      process.off('exit', killOnExit)
       const lastErr = Buffer.concat(err).toString('utf8').trim().split('\n').at(-1)?.trim()
       if (timedOut) return reject(nonRetriable(new KafkitError(`${label} did not finish within ${timeoutMs / 1000}s`, {code: 'OAUTH_TOKEN', hint: 'raise --timeout if it needs longer'})))
       if (code !== 0) {
@@ -194,9 +206,14 @@ export class OAuthTokenCache {
   fetches = 0
 
   constructor(
-    private readonly source: Pick<TokenSource, 'fetch' | 'cacheable'>,
+    private readonly source: Pick<TokenSource, 'fetch' | 'cacheable'> & {label?: string},
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The source being asked right now, for a timeout message ("tokenCommand of context prod"). */
+  get pending(): string | undefined {
+    return this.inflight ? (this.source.label ?? 'the token source') : undefined
+  }
 
   async get(): Promise<OAuthToken> {
     if (this.current && this.source.cacheable && isReusable(this.current, this.now())) return this.current

@@ -17,7 +17,9 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
     port: Flags.integer({description: 'first client port', default: 9092, min: 1, max: 65_333}),
     'state-dir': Flags.string({description: 'where data, logs and pids live', default: defaultStateDir()}),
     timeout: Flags.string({description: 'how long to wait for the cluster to answer', default: '120s'}),
-    secure: Flags.boolean({description: 'also open a SASL_SSL listener on PORT+200 (SCRAM-SHA-512 user, self-signed CA)'}),
+    secure: Flags.boolean({
+      description: 'also open a SASL_SSL listener on PORT+200 (self-signed CA; SCRAM-SHA-512 user, and OAUTHBEARER checked by Kafka\'s unsecured-JWS validator, for development)',
+    }),
   }
 
   async run(): Promise<LocalCluster> {
@@ -46,6 +48,9 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
               `SASL_SSL listener: ${c.secure.bootstrap} (CA ${c.secure.caFile}, SCRAM-SHA-512 user ${c.secure.username}, password in ${c.stateDir}/cluster.json)`,
               'a context for it (kafkit context list):',
               `  secure: {brokers: [${c.secure.bootstrap}], tls: {ca: ${c.secure.caFile}}, sasl: {mechanism: scram-sha-512, username: ${c.secure.username}, passwordEnv: KAFKA_PASSWORD}}`,
+              ...(c.secure.oauthbearer
+                ? ['OAUTHBEARER on the same listener: unsecured JWS tokens (alg none; the principal in sub; exp required), for development only']
+                : []),
             ]
           : []),
       ].join('\n'),

@@ -1,3 +1,7 @@
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import type {OAuthToken} from '../../../src/core/oauth-token.js'
@@ -102,8 +106,21 @@ describe('runTokenCommand', () => {
   it('does not read kafkit stdin (produce reads records from it)', async () => {
     await expect(runTokenCommand('cat', 'tokenCommand', 5000)).rejects.toThrow('tokenCommand gave an empty token')
   })
-  it('a command that hangs is stopped at the timeout', async () => {
+  it('a command that hangs is stopped at the timeout, with what its shell started', async () => {
     await expect(runTokenCommand(['sleep', '30'], 'tokenCommand', 200)).rejects.toThrow('tokenCommand did not finish within 0.2s')
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'kafkit-oauth-unit-')), 'pid')
+    await expect(runTokenCommand(`sleep 30 & echo $! > ${pidFile}; wait`, 'tokenCommand', 300)).rejects.toThrow('tokenCommand did not finish within 0.3s')
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    const alive = () => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(alive()).toBe(false)
   })
 })
 
