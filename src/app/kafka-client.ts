@@ -14,6 +14,7 @@ import type {OutgoingMessage} from '../core/dlq-replay.js'
 import type {CommittedOffset} from '../core/lag.js'
 import type {TopicPartitions} from '../core/offset-reset.js'
 import type {TopicPartition, TopicPartitionOffset} from '../core/topic-partition.js'
+import type {ConfigResourceDescription, ConfigResourceRef} from '../core/config-changes.js'
 import type {
   AdminExtra,
   ClientQuota,
@@ -42,6 +43,7 @@ import type {
   TopicToCreate,
 } from '../kafka/topic-changes.js'
 import type {ClusterDescription, DescribeTopicsOptions} from '../kafka/topics.js'
+import type {RecordsDeletion} from '../kafka/records.js'
 
 export type {
   BatchHandler,
@@ -79,6 +81,7 @@ export type {
   TopicReassignment,
   TopicToCreate,
 }
+export type {RecordsDeletion}
 
 export interface KafkaClient extends AdminExtra {
   /** The bootstrap servers as the user gave them: for messages ("... on 127.0.0.1:9092"). */
@@ -101,6 +104,14 @@ export interface KafkaClient extends AdminExtra {
   createTopic(topic: TopicToCreate): Promise<void>
   /** Many topics in one DeleteTopics request. */
   deleteTopics(names: string[]): Promise<void>
+
+  // -- configs of topics and brokers (kafkit configs) ---------------------------------------
+  /**
+   * Every config entry (or only `keys`) of each resource with source, read-only/sensitive flags,
+   * type and synonyms; errors per resource (a broker id not in the cluster: BROKER_NOT_FOUND).
+   * Sensitive values never leave the adapter. One request per broker asked.
+   */
+  describeConfigs(resources: readonly ConfigResourceRef[], opts?: {keys?: readonly string[]}): Promise<ConfigResourceDescription[]>
 
   // -- topic changes of `topics apply`: each names its failures per topic and never throws for one
   createTopics(topics: TopicToCreate[], opts?: {onProgress?: StepProgress}): Promise<TopicFailure[]>
@@ -137,6 +148,10 @@ export interface KafkaClient extends AdminExtra {
   readToEnd(options: {topic: string; groupId: string; ranges: readonly ReadRange[]; handle: BatchHandler}): Promise<void>
   /** The transactional writer of a replay (fences an earlier run with the same id). */
   openReplayWriter(options: {transactionalId: string; groupId: string; dlqTopic: string}): Promise<ReplayWriter>
+
+  // -- records: delete (topics truncate) ----------------------------------------------------
+  /** DeleteRecords: every record before each offset goes (it becomes the log start); one request per leader, per-partition results. */
+  deleteRecords(items: readonly TopicPartitionOffset[]): Promise<RecordsDeletion[]>
 }
 
 export type {ConsumedRecord, OutgoingMessage, ProducerMessage}

@@ -9,6 +9,7 @@ import type {KafkaConnection} from './connection.js'
 import {openConsoleProducer, startConsoleConsumer} from './console.js'
 import {dlqPartitions, existingTopics, openReplayWriter, readToEnd} from './dlq.js'
 import {groupsClient} from './groups.js'
+import {deleteRecords} from './records.js'
 import {
   addPartitionsReportingFailures,
   alterTopicConfigsReportingFailures,
@@ -19,6 +20,7 @@ import {
   waitForReassignments,
 } from './topic-changes.js'
 import {deleteTopics, describeCluster, describeTopics, readClusterState} from './topics.js'
+import {describeConfigs} from './configs.js'
 
 export function kafkaClient(conn: KafkaConnection): KafkaClient {
   const groups = () => groupsClient(conn)
@@ -35,6 +37,7 @@ export function kafkaClient(conn: KafkaConnection): KafkaClient {
     topicPartitions: async (topics) => (await groups()).topicPartitions(topics),
     createTopic: (topic) => createTopic(conn, topic),
     deleteTopics: (names) => deleteTopics(conn, names),
+    describeConfigs: (resources, opts) => describeConfigs(conn, resources, opts),
 
     createTopics: (topics, opts) => createTopicsReportingFailures(conn, topics, opts),
     addPartitions: (items) => addPartitionsReportingFailures(conn, items),
@@ -57,6 +60,8 @@ export function kafkaClient(conn: KafkaConnection): KafkaClient {
     dlqPartitions: (topic) => dlqPartitions(conn, topic),
     readToEnd: (options) => readToEnd(conn, options),
     openReplayWriter: (options) => openReplayWriter(conn, options),
+
+    deleteRecords: (items) => deleteRecords(conn, items),
 
     ...adminExtra(conn),
   }
