@@ -20,7 +20,6 @@ import {
   waitForReassignments,
 } from './topic-changes.js'
 import {deleteTopics, describeCluster, describeTopics, readClusterState} from './topics.js'
-import {describeConfigs} from './configs.js'
 
 export function kafkaClient(conn: KafkaConnection): KafkaClient {
   const groups = () => groupsClient(conn)
@@ -37,7 +36,6 @@ export function kafkaClient(conn: KafkaConnection): KafkaClient {
     topicPartitions: async (topics) => (await groups()).topicPartitions(topics),
     createTopic: (topic) => createTopic(conn, topic),
     deleteTopics: (names) => deleteTopics(conn, names),
-    describeConfigs: (resources, opts) => describeConfigs(conn, resources, opts),
 
     createTopics: (topics, opts) => createTopicsReportingFailures(conn, topics, opts),
     addPartitions: (items) => addPartitionsReportingFailures(conn, items),
