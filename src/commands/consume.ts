@@ -5,7 +5,7 @@ import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
 import {compileRecordTemplate, recordToJsonLine, type RecordRenderer} from '../core/console-format.js'
-import {compileRecordFilter, type RecordFilter} from '../core/record-filter.js'
+import {compileRecordFilter, failedEverywhere, type RecordFilter} from '../core/record-filter.js'
 import {TIMESTAMP_FORMS, nonexistentTime, parseTimestamp} from '../core/units.js'
 import {KafkitError} from '../errors.js'
 
@@ -76,9 +76,8 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
       progress.done()
       interrupt.dispose()
     }
-    if (filter !== undefined && filter.failures > 0) {
-      this.warning(`--where failed on ${filter.failures} record(s), which did not match; the first: ${filter.firstFailure}`)
-    }
+    const failed = filter === undefined ? undefined : failedEverywhere(filter)
+    if (failed !== undefined) this.warning(failed)
     if (process.stderr.isTTY) {
       process.stderr.write(`kafkit: consumed ${result.consumed} message(s)${filter === undefined ? '' : ` matching --where, of ${result.scanned} scanned`}\n`)
     }

@@ -34,6 +34,8 @@ export interface RecordFilter {
   readonly sources: readonly string[]
   /** All conditions hold. Never throws. */
   test(record: ConsumedRecord): boolean
+  /** Records tested. */
+  readonly tested: number
   /** Records on which an expression failed (and so did not match). */
   readonly failures: number
   /** The first such failure, e.g. `value.order_id == 42: no such key: order_id (partition 0, offset 7)`. */
@@ -42,6 +44,16 @@ export interface RecordFilter {
 
 export type CompileResult = {ok: true; filter: RecordFilter} | {ok: false; error: string}
 
+/**
+ * The warning worth a line: the expression failed on every record it was tried on (a misspelt
+ * field, a topic whose values are not JSON). Failing on some records (a missing header, a
+ * tombstone) is how they do not match, and is not reported.
+ */
+export function failedEverywhere(filter: RecordFilter): string | undefined {
+  if (filter.failures === 0 || filter.failures < filter.tested) return undefined
+  return `--where failed on every record read (${filter.failures}); the first: ${filter.firstFailure}`
+}
+
 /** The names a record offers, in the order the README and errors list them. */
 export const RECORD_NAMES = ['key', 'value', 'headers', 'all_headers', 'partition', 'offset', 'timestamp', 'time', 'topic'] as const
 
@@ -49,6 +61,9 @@ const UNSET: unique symbol = Symbol('unset')
 
 /** One record as CEL sees it; fields are computed when an expression first reads them. */
 class RecordView {
+  /** The header names the expressions read (headers.x, headers["x"], "x" in headers); undefined: all. */
+  constructor(private readonly headerNames?: ReadonlySet<string>) {}
+
   private record!: ConsumedRecord
   private parsedValue: unknown = UNSET
   private lastHeaders: Map<string, string | null> | undefined
@@ -94,7 +109,8 @@ class RecordView {
   get headers(): Map<string, string | null> {
     if (this.lastHeaders === undefined) {
       this.lastHeaders = new Map()
-      for (const {name, value} of this.record.headers) this.lastHeaders.set(name, text(value))
+      const wanted = this.headerNames
+      for (const {name, value} of this.record.headers) if (wanted === undefined || wanted.has(name)) this.lastHeaders.set(name, text(value))
     }
     return this.lastHeaders
   }
@@ -113,7 +129,10 @@ class RecordView {
 }
 
 function text(bytes: Buffer | null): string | null {
-  return bytes !== null && isUtf8(bytes) ? bytes.toString('utf8') : null
+  if (bytes === null) return null
+  // Decoding first and checking only when a replacement character shows up saves a second pass.
+  const decoded = bytes.toString('utf8')
+  return decoded.includes('\uFFFD') && !isUtf8(bytes) ? null : decoded
 }
 
 /** JSON when it is JSON, else the text; null for null or non-UTF-8 bytes. */
@@ -121,7 +140,9 @@ export function parseValue(bytes: Buffer | null): unknown {
   const value = text(bytes)
   if (value === null) return null
   // Only text that can start a JSON document is tried: plain text is common and a throw is slow.
-  const first = value.trimStart().charCodeAt(0)
+  let i = 0
+  while (i < value.length && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 10 || value.charCodeAt(i) === 13 || value.charCodeAt(i) === 9)) i++
+  const first = value.charCodeAt(i)
   const jsonStart = first === 123 || first === 91 || first === 34 || first === 45 || (first >= 48 && first <= 57) || first === 116 || first === 102 || first === 110
   if (!jsonStart) return value
   try {
@@ -173,6 +194,37 @@ function celEnvironment(): Environment {
 interface Condition {
   source: string
   test(view: RecordView, record: ConsumedRecord): boolean
+  /** See RecordView; undefined: every header may be read. */
+  headerNames?: ReadonlySet<string> | 'none'
+}
+
+/**
+ * The header names an expression reads, when every use of `headers` names one with a literal
+ * (headers.x, headers["x"], "x" in headers): only those are decoded per record.
+ */
+function headerNamesRead(ast: ASTNode): ReadonlySet<string> | undefined | 'none' {
+  const names = new Set<string>()
+  let uses = 0
+  let named = 0
+  const isHeaders = (node: unknown): boolean => typeof node === 'object' && node !== null && (node as ASTNode).op === 'id' && (node as ASTNode).args === 'headers'
+  const walk = (node: ASTNode): void => {
+    if (node.op === 'id' && node.args === 'headers') uses++
+    else if (node.op === '.' && isHeaders(node.args[0])) {
+      names.add(node.args[1])
+      named++
+    } else if (node.op === '[]' && isHeaders(node.args[0]) && node.args[1].op === 'value' && typeof node.args[1].args === 'string') {
+      names.add(node.args[1].args)
+      named++
+    } else if (node.op === 'in' && isHeaders(node.args[1]) && node.args[0].op === 'value' && typeof node.args[0].args === 'string') {
+      names.add(node.args[0].args)
+      named++
+    }
+    for (const child of children(node)) walk(child)
+  }
+  walk(ast)
+  // Each named access also visited its `headers` id.
+  if (uses === 0) return 'none'
+  return uses === named ? names : undefined
 }
 
 /** A syntax or name error: one line pointing at the (1-based) column. */
@@ -307,7 +359,7 @@ function compileExpression(source: string): Condition {
     throw new WhereError(`the expression gives ${checked.type}, not true or false (e.g. value.id == 42)`)
   }
   checkPatterns(parsed.ast)
-  return {source, test: (view) => parsed(view) === true}
+  return {source, test: (view) => parsed(view) === true, headerNames: headerNamesRead(parsed.ast)}
 }
 
 /**
@@ -326,7 +378,7 @@ function headerCondition(source: string): Condition | undefined {
   const parsed = headerShorthand(source)
   if (parsed === undefined) return undefined
   const wanted = Buffer.from(parsed.value, 'utf8')
-  return {source, test: (_view, record) => headerValues(record.headers, parsed.name).some((value) => value?.equals(wanted))}
+  return {source, test: (_view, record) => headerValues(record.headers, parsed.name).some((value) => value?.equals(wanted)), headerNames: 'none'}
 }
 
 /** Every --where text: an error names the text's problem and column; all must hold. */
@@ -344,16 +396,21 @@ export function compileRecordFilter(sources: readonly string[]): CompileResult {
 }
 
 class CompiledFilter implements RecordFilter {
+  tested = 0
   failures = 0
   firstFailure: string | undefined = undefined
-  private readonly view = new RecordView()
+  private readonly view: RecordView
 
   constructor(
     readonly sources: readonly string[],
     private readonly conditions: readonly Condition[],
-  ) {}
+  ) {
+    const used = conditions.map((c) => c.headerNames).filter((names) => names !== 'none')
+    this.view = new RecordView(used.includes(undefined) ? undefined : new Set(used.flatMap((names) => [...names!])))
+  }
 
   test(record: ConsumedRecord): boolean {
+    this.tested++
     const view = this.view.reset(record)
     for (const condition of this.conditions) {
       try {

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderInspection} from '../../cli/render-dlq.js'
-import {compileRecordFilter} from '../../core/record-filter.js'
+import {compileRecordFilter, failedEverywhere} from '../../core/record-filter.js'
 import {parseNonNegativeInteger} from '../../core/topic-partition.js'
 import {KafkitError} from '../../errors.js'
 
@@ -38,9 +38,8 @@ Records in none of these formats are counted as undecodable, with the reason.
     const filter = compiled?.filter
     const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter})
     this.render(result, renderInspection)
-    if (filter !== undefined && filter.failures > 0) {
-      this.warning(`--where failed on ${filter.failures} record(s), which were left out; the first: ${filter.firstFailure}`)
-    }
+    const failed = filter === undefined ? undefined : failedEverywhere(filter)
+    if (failed !== undefined) this.warning(failed)
     return result
   }
 }

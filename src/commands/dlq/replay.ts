@@ -6,6 +6,7 @@ import {confirmDestructive} from '../../cli/confirm.js'
 import {onInterrupt} from '../../cli/interrupt.js'
 import {renderReplayProgress, renderReplaySummary} from '../../cli/render-dlq.js'
 import {replaySettingsFromFlags} from '../../core/dlq-replay.js'
+import {failedEverywhere} from '../../core/record-filter.js'
 import {ExitCode} from '../../errors.js'
 
 export default class DlqReplay extends KafkaCommand<typeof DlqReplay> {
@@ -81,10 +82,8 @@ Destination topics must exist (a dry run lists the missing ones and exits 1). As
     }
     if (showProgress && lastDraw > 0) process.stderr.write('\n')
     this.render(summary, renderReplaySummary)
-    const {expression} = settings.filter
-    if (expression !== undefined && expression.failures > 0) {
-      this.warning(`--where failed on ${expression.failures} record(s), which were filtered; the first: ${expression.firstFailure}`)
-    }
+    const failed = settings.filter.expression === undefined ? undefined : failedEverywhere(settings.filter.expression)
+    if (failed !== undefined) this.warning(failed)
     const code = interrupt.exitCode()
     if (code !== undefined && summary.interrupted) process.exitCode = code
     else if (summary.undecodable + summary.refused + summary.missingTopics.length > 0) process.exitCode = ExitCode.error

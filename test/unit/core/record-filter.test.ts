@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import type {ConsumedRecord, RecordHeaders} from '../../../src/core/console-format.js'
 import {filterRejection, replaySettingsFromFlags} from '../../../src/core/dlq-replay.js'
 import {decodeDlqRecord} from '../../../src/core/dlq.js'
-import {aliasWords, compileRecordFilter, parseValue, type RecordFilter} from '../../../src/core/record-filter.js'
+import {aliasWords, compileRecordFilter, failedEverywhere, parseValue, type RecordFilter} from '../../../src/core/record-filter.js'
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8')
 const NOT_UTF8 = Buffer.from([0xc3, 0x28, 0xff])
@@ -82,6 +82,16 @@ describe('value', () => {
     expect(f.test(record({value: null, offset: '9'}))).toBe(false)
     expect(f.failures).toBe(2)
     expect(f.firstFailure).toBe('value.customer.id == 1: no such key: customer (partition 0, offset 7)')
+  })
+
+  it('failedEverywhere: only when the expression failed on every record tested', () => {
+    const f = filter('value.customer.id == 1')
+    f.test(record())
+    f.test(record({value: null}))
+    expect(failedEverywhere(f)).toBe('--where failed on every record read (2); the first: value.customer.id == 1: no such key: customer (partition 0, offset 7)')
+    f.test(record({value: '{"customer": {"id": 2}}'}))
+    expect(failedEverywhere(f)).toBeUndefined()
+    expect(failedEverywhere(filter('value.order_id == 42'))).toBeUndefined()
   })
 
   it('a negation of a failing comparison does not match either (CEL errors are not false)', () => {
@@ -162,6 +172,18 @@ describe('headers', () => {
     expect(matches('headers.bin == null', r)).toBe(true)
     expect(matches('headers["__proto__"] == "p"', r)).toBe(true)
     expect(matches('headers["__connect.errors.topic"] == "orders"', r)).toBe(true)
+  })
+
+  it('only the headers an expression names are decoded, and that changes no answer', () => {
+    const r = record({headers: repeated})
+    expect(matches('size(headers) == 4', r)).toBe(true)
+    expect(matches('headers.tenant == "acme" && size(headers) == 4', r)).toBe(true)
+    expect(matches('has(headers.flag) && !has(headers.nope) && "x-trace" in headers', r)).toBe(true)
+    expect(filter('headers.type == null', 'headers["x-trace"] == "abc"', 'tenant=acme').test(r)).toBe(true)
+    expect(filter('headers.tenant == "acme"', 'headers.x == "a" || true').test(r)).toBe(true)
+    const f = filter('headers.tenant == "acme"', 'headers.x == "a"')
+    expect(f.test(r)).toBe(false)
+    expect(f.firstFailure).toBe('headers.x == "a": no such key: x (partition 0, offset 7)')
   })
 
   it('name=value is the header shorthand: any value of the header, exact bytes', () => {
