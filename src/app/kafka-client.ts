@@ -43,6 +43,7 @@ import type {
 } from '../kafka/topic-changes.js'
 import type {ClusterDescription, DescribeTopicsOptions} from '../kafka/topics.js'
 import type {RecordsDeletion} from '../kafka/records.js'
+import type {BrokerConfigOverrides, PartitionTarget, PartitionTargetResult, ReassignmentInProgress, ReplicaSizes} from '../kafka/reassignments.js'
 
 export type {
   BatchHandler,
@@ -146,3 +147,14 @@ export interface KafkaClient extends AdminExtra {
 }
 
 export type {ConsumedRecord, OutgoingMessage, ProducerMessage}
+  // -- partition reassignment (topics reassign) --------------------------------------------
+  /** Reassignments in progress, with their adding and removing replicas (of these topics, or all). */
+  listReassignments(topics?: readonly string[]): Promise<ReassignmentInProgress[]>
+  /** Starts (replicas) or cancels (replicas null) reassignments: one request, an answer per partition. */
+  alterReassignments(targets: readonly PartitionTarget[]): Promise<PartitionTargetResult[]>
+  /** Size of each replica of these partitions on these brokers (DescribeLogDirs, one per broker); brokers that cannot say are listed. */
+  replicaSizes(brokers: readonly number[], partitions: readonly TopicPartition[]): Promise<ReplicaSizes>
+  /** Each broker's own dynamic values of these configs (not the cluster-wide default). */
+  brokerConfigOverrides(brokers: readonly number[], names: readonly string[]): Promise<BrokerConfigOverrides[]>
+
+export type {BrokerConfigOverrides, PartitionTarget, PartitionTargetResult, ReassignmentInProgress, ReplicaSizes}

@@ -71,13 +71,8 @@ export interface ConfigEntryChange {
 export interface ConfigChange {
   kind: 'config'
   topic: string
+  /** Only these keys are written (IncrementalAlterConfigs): every other override stays as it is. */
   entries: ConfigEntryChange[]
-  /**
-   * The complete override set to send: kafkajs alterConfigs uses the non-incremental
-   * AlterConfigs API, which replaces every override of the topic. Holds every declared config,
-   * plus live overrides of configs kafkit does not know (kept, never removed).
-   */
-  desiredOverrides: Record<string, string>
 }
 
 export interface DeleteTopicChange {
@@ -326,19 +321,14 @@ function planConfig(topic: DesiredTopic, live: LiveTopic): ConfigChange | undefi
       to: value,
     })
   }
-  const kept: Array<[string, string]> = []
+  // Overrides of configs kafkit does not know (a vendor's) are kept, never removed.
   for (const [name, entry] of Object.entries(live.configs)) {
-    if (entry.source !== 'topic' || name in topic.config) continue
-    if (isForeignConfig(name)) {
-      if (entry.value !== null) kept.push([name, entry.value])
-    } else {
-      entries.push({name, action: 'remove', from: comparableConfigValue(name, entry.value), fromSource: 'topic', to: null})
-    }
+    if (entry.source !== 'topic' || name in topic.config || isForeignConfig(name)) continue
+    entries.push({name, action: 'remove', from: comparableConfigValue(name, entry.value), fromSource: 'topic', to: null})
   }
   if (entries.length === 0) return undefined
   entries.sort((a, b) => compareNames(a.name, b.name))
-  const desiredOverrides = Object.fromEntries([...Object.entries(topic.config), ...kept].sort(([a], [b]) => compareNames(a, b)))
-  return {kind: 'config', topic: topic.name, entries, desiredOverrides}
+  return {kind: 'config', topic: topic.name, entries}
 }
 
 // ---------------------------------------------------------------------------------------------

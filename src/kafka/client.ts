@@ -19,6 +19,7 @@ import {
   reassignPartitionsReportingFailures,
   waitForReassignments,
 } from './topic-changes.js'
+import {alterReassignments, brokerConfigOverrides, listReassignments, replicaSizes} from './reassignments.js'
 import {deleteTopics, describeCluster, describeTopics, readClusterState} from './topics.js'
 
 export function kafkaClient(conn: KafkaConnection): KafkaClient {
@@ -60,6 +61,11 @@ export function kafkaClient(conn: KafkaConnection): KafkaClient {
     openReplayWriter: (options) => openReplayWriter(conn, options),
 
     deleteRecords: (items) => deleteRecords(conn, items),
+
+    listReassignments: (topics) => listReassignments(conn, topics),
+    alterReassignments: (targets) => alterReassignments(conn, targets),
+    replicaSizes: (brokers, partitions) => replicaSizes(conn, brokers, partitions),
+    brokerConfigOverrides: (brokers, names) => brokerConfigOverrides(conn, brokers, names),
 
     ...adminExtra(conn),
   }
