@@ -53,7 +53,7 @@ export function renderReassignPlan(plan: ReassignPlan, opts: {execute: boolean; 
   if (!opts.execute) {
     if (opts.cancel) lines.push('Dry run: nothing changed. Run again with --execute to cancel these reassignments (their replicas go back).')
     else if (plan.moves.length > 0 || plan.inProgress.length > 0 || left) {
-      lines.push(`Dry run: nothing changed. Run again with --execute to ${[plan.inProgress.length > 0 ? 'wait for the moves in progress' : '', plan.moves.length > 0 ? 'move' : '', left ? 'remove the leftover throttles' : ''].filter(Boolean).join(', then ')}.`)
+      lines.push(`Dry run: nothing changed. Run again with --execute to ${[plan.inProgress.length > 0 ? 'wait for the moves in progress' : '', left ? 'remove the leftover throttles' : '', plan.moves.length > 0 ? 'move' : ''].filter(Boolean).join(', then ')}.`)
     }
   }
   return lines.join('\n')

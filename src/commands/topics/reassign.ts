@@ -39,7 +39,7 @@ nothing moves there); --cancel --execute stops it instead (the replicas go back)
   static flags = {
     topic: Flags.string({char: 't', multiple: true, multipleNonGreedy: true, description: 'a topic, or TOPIC:0,2,5 for some partitions (repeatable)'}),
     prefix: Flags.string({description: 'also every topic whose name starts with this'}),
-    brokers: Flags.string({description: 'broker ids to move the replicas onto, e.g. 1,2,3', exclusive: ['balance']}),
+    brokers: Flags.string({description: 'broker ids to move the replicas onto, e.g. 1,2,3'}),
     balance: Flags.boolean({description: 'spread the replicas evenly over every broker', exclusive: ['brokers']}),
     throttle: Flags.string({description: 'replication throttle while moving, e.g. 50MiB/s'}),
     batch: Flags.string({description: 'move at most this many partitions at a time'}),
