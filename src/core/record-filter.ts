@@ -230,7 +230,13 @@ function headerNamesRead(ast: ASTNode): ReadonlySet<string> | undefined | 'none'
 /** A syntax or name error: one line pointing at the (1-based) column. */
 class WhereError extends Error {}
 
-const at = (index: number) => `at column ${index + 1}`
+/** `at column N` (1-based); `at line L, column N` when the expression has several lines. */
+function at(index: number, expression: string): string {
+  const before = expression.slice(0, index)
+  const lineStart = before.lastIndexOf('\n')
+  if (lineStart === -1 && !expression.includes('\n')) return `at column ${index + 1}`
+  return `at line ${before.split('\n').length}, column ${index - lineStart}`
+}
 
 /**
  * `and`/`or` as words become `&&`/`||` (same length, so columns stay true). Words inside strings and
@@ -263,7 +269,7 @@ export function aliasWords(expression: string): string {
       const afterDot = /\.\s*$/.test(out)
       if (!afterDot && word === 'and') out += '&& '
       else if (!afterDot && word === 'or') out += '||'
-      else if (!afterDot && word === 'not') throw new WhereError(`unexpected "not" ${at(i)}: write !(condition)`)
+      else if (!afterDot && word === 'not') throw new WhereError(`unexpected "not" ${at(i, expression)}: write !(condition)`)
       else out += word
       i = j
       continue
@@ -292,27 +298,27 @@ function describeCelError(error: CelErrorLike, expression: string): string {
   switch (error.code) {
     case 'unexpected_token':
     case 'unexpected_character': {
-      if (start >= expression.trimEnd().length) return `unexpected end of expression ${at(start)}`
+      if (start >= expression.trimEnd().length) return `unexpected end of expression ${at(start, expression)}`
       const shown = token === '' ? expression[start] : token
       const hint = shown === '=' ? ' (== compares)' : shown === '&' || shown === '|' ? ' (&& is and, || is or)' : ''
-      return `unexpected ${JSON.stringify(shown)} ${at(start)}${hint}`
+      return `unexpected ${JSON.stringify(shown)} ${at(start, expression)}${hint}`
     }
     case 'expected_token': {
       const m = /^Expected (\w+), got (\w+)/.exec(summary)
       if (m !== null) {
         const wanted = TOKEN_NAMES[m[1]] ?? m[1].toLowerCase()
         const got = m[2] === 'EOF' ? 'the end' : JSON.stringify(token || m[2].toLowerCase())
-        return `expected ${JSON.stringify(wanted)} ${at(start)}, found ${got}`
+        return `expected ${JSON.stringify(wanted)} ${at(start, expression)}, found ${got}`
       }
       break
     }
     case 'unterminated_string':
-      return `unterminated string ${at(start)}`
+      return `unterminated string ${at(start, expression)}`
     case 'unknown_variable':
-      return `unknown name ${JSON.stringify(token)} ${at(start)} (a record has ${RECORD_NAMES.join(', ')})`
+      return `unknown name ${JSON.stringify(token)} ${at(start, expression)} (a record has ${RECORD_NAMES.join(', ')})`
     default:
   }
-  return `${summary.charAt(0).toLowerCase()}${summary.slice(1)} ${at(start)}`
+  return `${summary.charAt(0).toLowerCase()}${summary.slice(1)} ${at(start, expression)}`
 }
 
 /** Literal patterns of matches() are compiled now, so a bad one is a syntax error, not no match. */
@@ -326,7 +332,7 @@ function checkPatterns(node: ASTNode): void {
       } catch (error) {
         const what = /^Invalid regular expression: .*?: (.*)$/.exec((error as Error).message)?.[1] ?? (error as Error).message
         const reason = /Invalid flags/i.test((error as Error).message) ? `invalid regular expression flags ${JSON.stringify(flagText)}` : `invalid regular expression (${what.charAt(0).toLowerCase()}${what.slice(1)})`
-        throw new WhereError(`${reason} ${at(flags !== undefined && /flags/i.test((error as Error).message) ? flags.start : pattern.start)}`)
+        throw new WhereError(`${reason} ${at(flags !== undefined && /flags/i.test((error as Error).message) ? flags.start : pattern.start, pattern.input)}`)
       }
     }
   }

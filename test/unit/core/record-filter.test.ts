@@ -277,6 +277,11 @@ describe('errors: one line with the column', () => {
     expect(matches('value.ok', record({value: '{"ok": true}'}))).toBe(true)
   })
 
+  it('an expression of several lines gets the line too', () => {
+    expect(compileError('value.a == 1\n&& ==')).toBe('unexpected "==" at line 2, column 4')
+    expect(compileError('value.a == 1 &&\n  key.matches("(")')).toBe('invalid regular expression (unterminated group) at line 2, column 15')
+  })
+
   it('with several --where, the error names which one', () => {
     expect(compileError('tenant=acme', 'value.a ==')).toBe('"value.a ==": unexpected end of expression at column 11')
   })
