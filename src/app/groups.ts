@@ -33,8 +33,10 @@ import {
   type OffsetResetPlan,
   type OffsetResetStrategy,
   type PartitionResetState,
+  type TopicScope,
 } from '../core/offset-reset.js'
 import {formatOffsetsCsv, parseOffsetsCsv} from '../core/offsets-csv.js'
+import {planOffsetDelete, subscribedError} from '../core/offset-delete.js'
 import {formatTopicPartition, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError, fileErrorCause} from '../errors.js'
 import type {BrokerAddress, GroupDescription, KafkaClient} from './kafka-client.js'
@@ -310,12 +312,26 @@ export async function planGroupReset(kafka: KafkaClient, request: GroupResetRequ
   // Read and check the file before any request: its mistakes are the user's to fix first.
   const fileEntries = choice.strategy.kind === 'file' ? parseOffsetsCsv(readTextFile(choice.strategy.path), choice.strategy.path) : undefined
   const client = kafka
+  const sourceGroup = choice.strategy.kind === 'group' ? choice.strategy.group : undefined
+  if (sourceGroup === group) {
+    throw new KafkitError(`--to-group names group "${group}" itself: there is nothing to copy`, {code: 'INVALID_RESET', hint: 'name the group whose offsets to copy'})
+  }
 
-  const [[description], allCommitted] = await Promise.all([client.describeGroups([group]), client.committedOffsets(group)])
+  const [[description], allCommitted, sourceOffsets] = await Promise.all([
+    client.describeGroups([group]),
+    client.committedOffsets(group),
+    sourceGroup === undefined ? Promise.resolve(undefined) : committedOffsetsToCopy(client, sourceGroup),
+  ])
   if (description.members.length > 0) throw activeGroupError(group, description.members, 'reset offsets of')
 
   let scope: TopicPartition[]
-  if (choice.scope === 'all') {
+  if (choice.scope === 'all' && sourceOffsets !== undefined) {
+    // --to-group with --all-topics: every partition the other group has an offset for.
+    scope = sourceOffsets.map(({topic, partition}) => ({topic, partition}))
+    if (scope.length === 0) {
+      throw new KafkitError(`group "${sourceGroup}" has no committed offsets, so there is nothing to copy`, {code: 'EMPTY_SCOPE'})
+    }
+  } else if (choice.scope === 'all') {
     // Kafka's --all-topics: the partitions the group has committed offsets for.
     scope = allCommitted.filter((c) => c.offset !== null).map(({topic, partition}) => ({topic, partition}))
     if (scope.length === 0) {
@@ -357,13 +373,27 @@ export async function planGroupReset(kafka: KafkaClient, request: GroupResetRequ
       ...(forTimeByPartition ? {offsetForTime: forTimeByPartition.get(key) ?? null} : {}),
     }
   })
-  const strategy: OffsetResetStrategy = choice.strategy.kind === 'file' ? {kind: 'file', offsets: fileEntries!} : choice.strategy
+  const strategy: OffsetResetStrategy =
+    choice.strategy.kind === 'file'
+      ? {kind: 'file', offsets: fileEntries!}
+      : choice.strategy.kind === 'group'
+        ? {kind: 'group', group: choice.strategy.group, offsets: sourceOffsets!}
+        : choice.strategy
   return {
     group,
     groupExists: groupExists(description.state, allCommitted.length),
     timestamp: timestamp === undefined ? null : new Date(timestamp).toISOString(),
     plan: planOffsetReset({partitions, strategy}),
   }
+}
+
+/** The committed offsets of the group `--to-group` copies from; a group that does not exist is one line. */
+async function committedOffsetsToCopy(client: KafkaClient, group: string): Promise<TopicPartitionOffset[]> {
+  const [[description], committed] = await Promise.all([client.describeGroups([group]), client.committedOffsets(group)])
+  if (!groupExists(description.state, committed.length)) {
+    throw new KafkitError(`consumer group "${group}" (--to-group) not found on ${client.brokersLabel}`, {code: 'GROUP_NOT_FOUND', hint: GROUPS_HINT})
+  }
+  return committed.flatMap((c) => (c.offset === null ? [] : [{topic: c.topic, partition: c.partition, offset: c.offset}]))
 }
 
 /** Writes the offsets before the reset in the CSV `--from-file` reads: the undo file. */
@@ -412,4 +442,66 @@ function readTextFile(path: string): string {
       code: 'FILE_UNREADABLE',
     })
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// delete-offsets
+
+export interface GroupOffsetDeletePlan {
+  group: string
+  /** The committed offsets that go, in topic, partition order. */
+  offsets: TopicPartitionOffset[]
+}
+
+/**
+ * The dry run of `groups delete-offsets`: the group must exist and not consume the topics (Kafka
+ * refuses with GROUP_SUBSCRIBED_TO_TOPIC); the offsets to delete are its committed ones in scope.
+ */
+export async function planGroupOffsetDelete(kafka: KafkaClient, group: string, scopes: readonly TopicScope[]): Promise<GroupOffsetDeletePlan> {
+  const [[description], committed, live] = await Promise.all([
+    kafka.describeGroups([group]),
+    kafka.committedOffsets(group),
+    kafka.topicPartitions([...new Set(scopes.map((s) => s.topic))]),
+  ])
+  if (!groupExists(description.state, committed.length)) {
+    throw new KafkitError(`consumer group "${group}" not found on ${kafka.brokersLabel}`, {code: 'GROUP_NOT_FOUND', hint: GROUPS_HINT})
+  }
+  return {group, offsets: planOffsetDelete({group, scopes, live, committed, members: description.members})}
+}
+
+/**
+ * Deletes the plan's offsets with one OffsetDelete to the coordinator, then reads them back: done
+ * only when none is left. The broker's GROUP_SUBSCRIBED_TO_TOPIC (a consumer started meanwhile)
+ * is the same line the dry run gives.
+ */
+export async function executeGroupOffsetDelete(kafka: KafkaClient, plan: GroupOffsetDeletePlan): Promise<void> {
+  const results = await kafka.deleteGroupOffsets(plan.group, plan.offsets)
+  const subscribed = [...new Set(results.filter((r) => r.error?.code === 'GROUP_SUBSCRIBED_TO_TOPIC').map((r) => r.topic))]
+  if (subscribed.length > 0) {
+    const [description] = await kafka.describeGroups([plan.group])
+    throw subscribedError(plan.group, subscribed, description.members)
+  }
+  const failed = results.filter((r) => r.error !== null)
+  if (failed.length > 0) {
+    throw new KafkitError(`could not delete offsets of group "${plan.group}" for ${failed.map((r) => `${formatTopicPartition(r)} (${r.error!.message})`).join(', ')}`, {
+      code: failed[0].error!.code,
+    })
+  }
+  const left = (await kafka.committedOffsets(plan.group, plan.offsets)).filter((c) => c.offset !== null)
+  if (left.length > 0) {
+    throw new KafkitError(`group "${plan.group}" still has offsets for ${left.map(formatTopicPartition).join(', ')} after the delete`, {
+      code: 'DELETE_NOT_VERIFIED',
+      hint: 'did a consumer of the group commit meanwhile? kafkit groups describe shows the offsets now',
+    })
+  }
+}
+
+/** Writes the offsets that go to the CSV `reset-offsets --from-file` reads: the undo file. */
+export function exportOffsetsBeforeDelete(path: string, plan: GroupOffsetDeletePlan): number {
+  try {
+    writeFileSync(path, formatOffsetsCsv(plan.offsets))
+  } catch (error) {
+    throw new KafkitError(`cannot write ${path}: ${fileErrorCause(error)}`, {code: 'EXPORT_FAILED'})
+  }
+  return plan.offsets.length
 }

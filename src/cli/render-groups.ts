@@ -3,7 +3,7 @@
  * where the numbers are the same, so they can be compared by eye), plus one summary line.
  * JSON/YAML are the result objects themselves. Formatters return strings.
  */
-import type {GroupDetails, GroupLagReport, GroupResetPlan, GroupsLagResult, GroupSummary} from '../app/groups.js'
+import type {GroupDetails, GroupLagReport, GroupOffsetDeletePlan, GroupResetPlan, GroupsLagResult, GroupSummary} from '../app/groups.js'
 import {formatAge, UNKNOWN_GROUP_STATE} from '../core/consumer-groups.js'
 import {formatLagCell, type PartitionLag, type TopicLag} from '../core/lag.js'
 import type {OffsetResetRow} from '../core/offset-reset.js'
@@ -148,4 +148,16 @@ export function renderResetPlan(reset: GroupResetPlan, outcome: ResetOutcome): s
 
 function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n)
+}
+
+export function renderOffsetDeletePlan(plan: GroupOffsetDeletePlan, outcome: ResetOutcome): string {
+  const lines = [renderTable(['TOPIC', 'PARTITION', 'COMMITTED OFFSET'], plan.offsets.map((o) => [o.topic, o.partition, o.offset])), '']
+  const count = plural(plan.offsets.length, 'committed offset')
+  lines.push(
+    outcome.executed
+      ? `deleted ${count} of group "${plan.group}"; read back: none left`
+      : `dry run for group "${plan.group}": ${count} would be deleted; nothing deleted (add --execute to delete them)`,
+  )
+  if (outcome.exportedTo !== null) lines.push(`offsets before the delete written to ${outcome.exportedTo} (undo: kafkit groups reset-offsets ${plan.group} --from-file ${outcome.exportedTo} --execute)`)
+  return lines.join('\n')
 }

@@ -84,12 +84,17 @@ export interface ResetFlags {
   readonly 'to-datetime'?: string
   readonly 'by-duration'?: string
   readonly 'from-file'?: string
+  readonly 'to-group'?: string
   readonly topic?: readonly string[]
   readonly 'all-topics'?: boolean
 }
 
 /** A reset strategy before any file is read: --from-file is still a path here. */
-export type ResetStrategyChoice = Exclude<OffsetResetStrategy, {kind: 'file'}> | {readonly kind: 'file'; readonly path: string}
+export type ResetStrategyChoice =
+  | Exclude<OffsetResetStrategy, {kind: 'file'} | {kind: 'group'}>
+  | {readonly kind: 'file'; readonly path: string}
+  /** --to-group: the other group's offsets are read when planning. */
+  | {readonly kind: 'group'; readonly group: string}
 
 export interface ResetChoice {
   readonly strategy: ResetStrategyChoice
@@ -97,9 +102,9 @@ export interface ResetChoice {
   readonly scope: readonly TopicScope[] | 'all' | 'file'
 }
 
-export const RESET_STRATEGY_FLAGS = ['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime', 'by-duration', 'from-file'] as const
+export const RESET_STRATEGY_FLAGS = ['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime', 'by-duration', 'from-file', 'to-group'] as const
 
-const STRATEGY_HINT = 'choose exactly one of --to-earliest, --to-latest, --to-offset N, --shift-by N, --to-datetime T, --by-duration D, --from-file F'
+const STRATEGY_HINT = 'choose exactly one of --to-earliest, --to-latest, --to-offset N, --shift-by N, --to-datetime T, --by-duration D, --from-file F, --to-group G'
 
 /**
  * Exactly one strategy, exactly one of --topic/--all-topics (optional with --from-file, whose lines
@@ -158,6 +163,9 @@ function strategyFromFlag(flag: (typeof RESET_STRATEGY_FLAGS)[number], flags: Re
     case 'from-file':
       if (value.trim() === '') throw invalidValue(flag, value, 'a file of topic,partition,offset lines')
       return {kind: 'file', path: value}
+    case 'to-group':
+      if (value.trim() === '') throw invalidValue(flag, value, 'the consumer group whose committed offsets to copy')
+      return {kind: 'group', group: value}
   }
 }
 

@@ -18,6 +18,9 @@
  *   offset"); so do we, and the row says so (`clamped: 'latest'` with the reason).
  *   Kafka does not range-check timestamp offsets; we pass them through the same clamp, which
  *   is a no-op for offsets the broker returned and only guards against a stale snapshot.
+ * - --to-group OTHER (kafkit's own): OTHER's committed offset of each partition in scope, clamped
+ *   like --to-offset; a partition in scope where OTHER has no committed offset is refused (all
+ *   named at once), as --shift-by without a committed offset is: there is nothing to copy.
  * - --from-file: only the partitions in the file are planned; scope partitions not in the file
  *   are left out. A file line naming a partition outside the scope is an error (with file:line)
  *   rather than silently skipped, because a dropped line of an undo file goes unnoticed.
@@ -60,6 +63,8 @@ export type OffsetResetStrategy =
   | {readonly kind: 'datetime'; readonly timestamp: number}
   | {readonly kind: 'duration'; readonly ms: number}
   | {readonly kind: 'file'; readonly offsets: readonly OffsetResetFileEntry[]}
+  /** Copy another group's committed offsets (`offsets`: that group's, as read before planning). */
+  | {readonly kind: 'group'; readonly group: string; readonly offsets: readonly TopicPartitionOffset[]}
 
 export interface OffsetResetInput {
   readonly partitions: readonly PartitionResetState[]
@@ -135,10 +140,20 @@ function planForScope(
 ): OffsetResetRow[] {
   const rows: OffsetResetRow[] = []
   const unshiftable: PartitionResetState[] = []
+  const copied = strategy.kind === 'group' ? new Map(strategy.offsets.map((o) => [topicPartitionKey(o), o.offset])) : undefined
   for (const state of partitions) {
-    const target = targetFor(state, strategy)
+    const target = targetFor(state, strategy, copied)
     if (target === undefined) unshiftable.push(state)
     else rows.push(toRow(state, target))
+  }
+  if (unshiftable.length > 0 && strategy.kind === 'group') {
+    throw new KafkitError(
+      `group "${strategy.group}" has no committed offset for ${unshiftable.map(formatTopicPartition).join(', ')}, so there is nothing to copy there`,
+      {
+        code: 'COPY_WITHOUT_COMMITTED_OFFSET',
+        hint: `narrow --topic to the partitions "${strategy.group}" has offsets for (kafkit groups describe ${strategy.group}), or use --all-topics`,
+      },
+    )
   }
   if (unshiftable.length > 0) {
     throw new KafkitError(
@@ -153,9 +168,13 @@ function planForScope(
   return rows
 }
 
-/** undefined only for a shift without a committed offset, which has no base to shift from. */
-function targetFor(state: PartitionResetState, strategy: Exclude<OffsetResetStrategy, {kind: 'file'}>): Target | undefined {
+/** undefined only for a shift without a committed offset (no base to shift from) or a copy without one (nothing to copy). */
+function targetFor(state: PartitionResetState, strategy: Exclude<OffsetResetStrategy, {kind: 'file'}>, copied?: ReadonlyMap<string, number>): Target | undefined {
   switch (strategy.kind) {
+    case 'group': {
+      const offset = copied?.get(topicPartitionKey(state))
+      return offset === undefined ? undefined : clampToLog(offset, state)
+    }
     case 'earliest':
       return unclamped(state.earliest)
     case 'latest':

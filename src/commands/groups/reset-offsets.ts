@@ -12,16 +12,18 @@ export interface ResetOffsetsResult extends GroupResetPlan {
 
 export default class GroupsResetOffsets extends KafkaCommand<typeof GroupsResetOffsets> {
   static summary = "Reset a group's committed offsets (dry run unless --execute), like kafka-consumer-groups.sh --reset-offsets"
-  static description = `Exactly one strategy: --to-earliest, --to-latest, --to-offset N, --shift-by N, --to-datetime T, --by-duration D or --from-file F.
+  static description = `Exactly one strategy: --to-earliest, --to-latest, --to-offset N, --shift-by N, --to-datetime T, --by-duration D, --from-file F or --to-group G.
 Scope: --topic NAME or NAME:0,2,5 (repeatable) or --all-topics (the partitions the group has offsets for); --from-file alone resets the partitions in the file.
 Offsets outside [log start, log end] are clamped to it, as Kafka does; the CLAMPED column says where and why.
 --to-datetime and --by-duration take the first message at or after the time; partitions with none go to the log end.
+--to-group G copies G's committed offsets of the partitions in scope (--all-topics: every partition G has an offset for); a partition where G has none is refused.
 The group must have no active members. --export FILE writes the offsets before the change (topic,partition,offset) for --from-file to undo it.`
   static examples = [
     '$ kafkit groups reset-offsets orders-app --topic orders --to-earliest',
     '$ kafkit groups reset-offsets orders-app --topic orders:0,1 --shift-by -100 --execute',
     '$ kafkit groups reset-offsets orders-app --all-topics --to-datetime 2026-11-01T10:00:00Z --export before.csv --execute',
     '$ kafkit groups reset-offsets orders-app --from-file before.csv --execute',
+    '$ kafkit groups reset-offsets orders-app-v2 --all-topics --to-group orders-app --export before.csv --execute',
   ]
 
   static args = {group: Args.string({required: true, description: 'consumer group id'})}
@@ -35,6 +37,7 @@ The group must have no active members. --export FILE writes the offsets before t
     'to-datetime': Flags.string({description: 'to the first message at or after this time (ISO-8601 with zone, e.g. 2026-11-01T10:00:00Z)', helpGroup: 'STRATEGY'}),
     'by-duration': Flags.string({description: 'to the first message at or after now minus this (PT1H, 90m, 2d)', helpGroup: 'STRATEGY'}),
     'from-file': Flags.string({description: 'to the offsets in this CSV (topic,partition,offset), e.g. an --export file', helpGroup: 'STRATEGY'}),
+    'to-group': Flags.string({description: "to another group's committed offsets (copies them)", helpGroup: 'STRATEGY'}),
     execute: Flags.boolean({description: 'commit the new offsets (default: only show the plan)'}),
     export: Flags.string({description: 'write the offsets before the reset to this CSV file (undo with --from-file)'}),
   }
