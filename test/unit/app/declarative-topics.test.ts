@@ -85,7 +85,7 @@ describe('applyTopicPlan', () => {
     expect(fake.callsOf('createTopics')[0][0]).toEqual([{topic: 'create.me', partitions: 3, replicationFactor: 1, configs: {'cleanup.policy': 'compact'}}])
     expect(fake.callsOf('addPartitions')[0][0]).toEqual([{topic: 'grow', count: 4, assignments: undefined}])
     expect(fake.callsOf('alterTopicConfigs')[0][0]).toEqual([{topic: 'tune', set: {'max.message.bytes': '2000000', 'retention.ms': '2000'}, delete: ['segment.bytes']}])
-    const [reassigned] = fake.callsOf('reassignPartitions')[0][0] as {topic: string; partitions: {replicas: number[]}[]}[][]
+    const [reassigned] = fake.callsOf('reassignPartitions')[0][0] as {topic: string; partitions: {replicas: number[]}[]}[]
     expect(reassigned).toMatchObject({topic: 'replicate'})
     expect(reassigned.partitions.every((p) => p.replicas.length === 2)).toBe(true)
     expect(fake.callsOf('waitForReassignments')[0][0]).toEqual(['replicate'])
