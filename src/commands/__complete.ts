@@ -5,8 +5,8 @@ import {configFilePath, loadKafkitConfig, withKafkaClient} from '../cli/base-com
 import {completionCandidates, type CompletableCommand} from '../core/completion.js'
 import {resolveConnection} from '../core/contexts.js'
 
-const TOPIC_ARGS = new Set(['topics describe', 'topics delete', 'produce', 'consume', 'dlq inspect', 'dlq replay'])
-const GROUP_ARGS = new Set(['groups describe', 'groups delete', 'groups reset-offsets', 'groups lag'])
+const TOPIC_ARGS = new Set(['topics describe', 'topics delete', 'produce', 'consume', 'dlq inspect', 'dlq replay', 'topics offsets', 'topics truncate'])
+const GROUP_ARGS = new Set(['groups describe', 'groups delete', 'groups reset-offsets', 'groups lag', 'groups delete-offsets'])
 
 /** Called by the completion script on every TAB: prints candidates, one per line, never an error. */
 export default class CompleteWords extends Command {

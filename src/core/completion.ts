@@ -14,7 +14,7 @@ export interface CompletableCommand {
 export type NameLookup = (kind: 'topic' | 'group') => Promise<string[]>
 
 /** Flags whose value is a topic or group name. */
-const VALUE_KINDS: Record<string, 'topic' | 'group'> = {'--topic': 'topic', '--to': 'topic', '--parking-topic': 'topic', '--group': 'group'}
+const VALUE_KINDS: Record<string, 'topic' | 'group'> = {'--topic': 'topic', '--to': 'topic', '--parking-topic': 'topic', '--group': 'group', '--to-group': 'group'}
 
 export async function completionCandidates(words: string[], commands: CompletableCommand[], lookup: NameLookup): Promise<string[]> {
   const current = words.at(-1) ?? ''

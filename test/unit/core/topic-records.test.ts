@@ -1,0 +1,153 @@
+import {describe, expect, it} from 'vitest'
+
+import {
+  choosePartitions,
+  isCompactedOnly,
+  parseOffsetFlag,
+  parsePartitionFlags,
+  parseTimeFlag,
+  planTruncate,
+  refuseCompactedOnly,
+} from '../../../src/core/topic-records.js'
+import {KafkitError} from '../../../src/errors.js'
+
+const NOW = Date.parse('2026-11-30T12:00:00Z')
+
+function error(fn: () => unknown): KafkitError {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(KafkitError)
+    return e as KafkitError
+  }
+  throw new Error('expected an error')
+}
+
+describe('parsePartitionFlags', () => {
+  it.each([
+    [undefined, undefined],
+    [[], undefined],
+    [['0'], [0]],
+    [['2,0', '5'], [0, 2, 5]],
+    [['0-3'], [0, 1, 2, 3]],
+    [['1', '1,1'], [1]],
+  ])('%j → %j', (values, expected) => {
+    expect(parsePartitionFlags(values as string[] | undefined)).toEqual(expected)
+  })
+
+  it.each(['x', '-1', '1.5', '', '2147483648', '99999999999999999999', '3-1'])('refuses %j in one line', (value) => {
+    const e = error(() => parsePartitionFlags([value]))
+    expect(e.message).toMatch(/^-p: /)
+    expect(e.message).not.toContain('\n')
+  })
+})
+
+describe('choosePartitions', () => {
+  it('all partitions without -p, sorted', () => {
+    expect(choosePartitions('orders', [2, 0, 1], undefined)).toEqual([0, 1, 2])
+  })
+  it('names partitions out of range and what the topic has', () => {
+    expect(error(() => choosePartitions('orders', [0, 1, 2], [1, 3, 7])).message).toBe('orders has no partition 3, 7 (it has 3 partitions: 0-2)')
+  })
+})
+
+describe('parseTimeFlag', () => {
+  it('takes ISO with a zone, epoch millis and a duration ago', () => {
+    expect(parseTimeFlag('time', '2026-11-01T10:00:00+02:00', NOW)).toBe(Date.parse('2026-11-01T08:00:00Z'))
+    expect(parseTimeFlag('time', '1764500000000', NOW)).toBe(1764500000000)
+    expect(parseTimeFlag('time', '1h', NOW)).toBe(NOW - 3_600_000)
+  })
+  it.each(['2026-11-01T10:00:00', '2026-11-01', '2026-11-01 10:00'])('refuses the zone-less %j in one line', (value) => {
+    const e = error(() => parseTimeFlag('time', value, NOW))
+    expect(e.message).toBe(`--time: "${value}" has no zone`)
+    expect(e.hint).toContain('Z')
+  })
+  it('refuses a date that does not exist and garbage', () => {
+    expect(error(() => parseTimeFlag('to-time', '2026-02-30T00:00:00Z', NOW)).hint).toContain('February 2026 has 28 days')
+    expect(error(() => parseTimeFlag('to-time', 'yesterday', NOW)).message).toBe('--to-time: "yesterday" is not a time')
+  })
+})
+
+describe('parseOffsetFlag', () => {
+  it('takes a non-negative integer', () => {
+    expect(parseOffsetFlag('before-offset', ' 1200 ')).toBe(1200)
+  })
+  it.each(['-1', '1e3', 'ten', '99999999999999999999'])('refuses %j', (value) => {
+    expect(error(() => parseOffsetFlag('before-offset', value)).message).toBe(`--before-offset: "${value}" is not an offset`)
+  })
+})
+
+describe('compacted-only topics', () => {
+  it.each([
+    ['compact', true],
+    ['COMPACT', true],
+    ['delete', false],
+    ['compact,delete', false],
+    ['delete, compact', false],
+    [null, false],
+  ])('%j → %j', (policy, expected) => {
+    expect(isCompactedOnly(policy)).toBe(expected)
+  })
+  it('refuses with one line naming the policy', () => {
+    const e = error(() => refuseCompactedOnly('users.state', 'compact'))
+    expect(e.message).toContain('cannot truncate users.state: its cleanup.policy is compact')
+    expect(e.code).toBe('COMPACTED_TOPIC')
+  })
+})
+
+describe('planTruncate', () => {
+  const partitions = [
+    {partition: 1, start: 0, end: 100},
+    {partition: 0, start: 40, end: 300},
+    {partition: 2, start: 0, end: 0},
+  ]
+
+  it('before an offset: new start, count and notes per partition, in partition order', () => {
+    const plan = planTruncate('orders', partitions.slice(0, 2), {kind: 'offset', offset: 50})
+    expect(plan.rows).toEqual([
+      {partition: 0, start: 40, newStart: 50, end: 300, records: 10, note: null},
+      {partition: 1, start: 0, newStart: 50, end: 100, records: 50, note: null},
+    ])
+    expect([plan.records, plan.partitionsChanged]).toEqual([60, 2])
+  })
+
+  it('refuses an offset past the end, naming every such partition and its end', () => {
+    const e = error(() => planTruncate('orders', partitions, {kind: 'offset', offset: 150}))
+    expect(e.message).toBe('cannot truncate before offset 150: orders:1 ends at 100, orders:2 ends at 0')
+    expect(e.code).toBe('OFFSET_PAST_END')
+  })
+
+  it('an offset at the end deletes everything; one before the start deletes nothing', () => {
+    const plan = planTruncate('orders', [{partition: 0, start: 40, end: 300}, {partition: 1, start: 0, end: 30}], {kind: 'offset', offset: 30})
+    expect(plan.rows).toEqual([
+      {partition: 0, start: 40, newStart: 40, end: 300, records: 0, note: 'offset 30 is before the log start'},
+      {partition: 1, start: 0, newStart: 30, end: 30, records: 30, note: null},
+    ])
+    expect(plan.records).toBe(30)
+    expect(plan.partitionsChanged).toBe(1)
+  })
+
+  it('before a time: the offset for the time, or the end when every record is older', () => {
+    const plan = planTruncate(
+      'orders',
+      [
+        {partition: 0, start: 40, end: 300, offsetForTime: 120},
+        {partition: 1, start: 0, end: 100, offsetForTime: null},
+        {partition: 2, start: 0, end: 0, offsetForTime: null},
+        {partition: 3, start: 10, end: 20, offsetForTime: 10},
+      ],
+      {kind: 'time', timestamp: NOW},
+    )
+    expect(plan.rows.map((r) => [r.partition, r.newStart, r.records, r.note])).toEqual([
+      [0, 120, 80, null],
+      [1, 100, 100, 'every record is older than the time'],
+      [2, 0, 0, 'empty'],
+      [3, 10, 0, null],
+    ])
+    expect(plan.records).toBe(180)
+  })
+
+  it('a start past the end (read while retention moved it) asks for a re-run', () => {
+    expect(error(() => planTruncate('orders', [{partition: 0, start: 5, end: 4}], {kind: 'offset', offset: 4})).code).toBe('OFFSETS_INCONSISTENT')
+  })
+})
