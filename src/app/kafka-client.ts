@@ -14,6 +14,7 @@ import type {OutgoingMessage} from '../core/dlq-replay.js'
 import type {CommittedOffset} from '../core/lag.js'
 import type {TopicPartitions} from '../core/offset-reset.js'
 import type {TopicPartition, TopicPartitionOffset} from '../core/topic-partition.js'
+import type {ConfigResourceDescription, ConfigResourceRef} from '../core/config-changes.js'
 import type {
   AdminExtra,
   ClientQuota,
@@ -104,6 +105,14 @@ export interface KafkaClient extends AdminExtra {
   createTopic(topic: TopicToCreate): Promise<void>
   /** Many topics in one DeleteTopics request. */
   deleteTopics(names: string[]): Promise<void>
+
+  // -- configs of topics and brokers (kafkit configs) ---------------------------------------
+  /**
+   * Every config entry (or only `keys`) of each resource with source, read-only/sensitive flags,
+   * type and synonyms; errors per resource (a broker id not in the cluster: BROKER_NOT_FOUND).
+   * Sensitive values never leave the adapter. One request per broker asked.
+   */
+  describeConfigs(resources: readonly ConfigResourceRef[], opts?: {keys?: readonly string[]}): Promise<ConfigResourceDescription[]>
 
   // -- topic changes of `topics apply`: each names its failures per topic and never throws for one
   createTopics(topics: TopicToCreate[], opts?: {onProgress?: StepProgress}): Promise<TopicFailure[]>

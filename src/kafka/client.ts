@@ -21,6 +21,7 @@ import {
 } from './topic-changes.js'
 import {alterReassignments, brokerConfigOverrides, listReassignments, replicaSizes} from './reassignments.js'
 import {deleteTopics, describeCluster, describeTopics, readClusterState} from './topics.js'
+import {describeConfigs} from './configs.js'
 
 export function kafkaClient(conn: KafkaConnection): KafkaClient {
   const groups = () => groupsClient(conn)
@@ -37,6 +38,7 @@ export function kafkaClient(conn: KafkaConnection): KafkaClient {
     topicPartitions: async (topics) => (await groups()).topicPartitions(topics),
     createTopic: (topic) => createTopic(conn, topic),
     deleteTopics: (names) => deleteTopics(conn, names),
+    describeConfigs: (resources, opts) => describeConfigs(conn, resources, opts),
 
     createTopics: (topics, opts) => createTopicsReportingFailures(conn, topics, opts),
     addPartitions: (items) => addPartitionsReportingFailures(conn, items),
