@@ -8,10 +8,13 @@ import {
   checkGroupsDeletable,
   deleteGroups,
   describeGroup,
+  executeGroupOffsetDelete,
   executeGroupReset,
+  exportOffsetsBeforeDelete,
   exportOffsetsBeforeReset,
   groupsLag,
   listGroups,
+  planGroupOffsetDelete,
   planGroupReset,
 } from '../../../src/app/groups.js'
 import type {KafkaClient} from '../../../src/app/kafka-client.js'
@@ -367,5 +370,79 @@ describe('executeGroupReset', () => {
     const error = await rejection(executeGroupReset(client, plan))
     expect(error.code).toBe('RESET_NOT_VERIFIED')
     expect(error.message).toBe('group "app": committed offsets differ from the plan at orders:1 (planned 10, found 9)')
+  })
+})
+
+describe('planGroupReset --to-group', () => {
+  it('copies the other group\'s offsets of the scope, clamped to the log; --all-topics takes every partition it has', async () => {
+    const fake = cluster()
+    fake.deleteRecordsBefore('orders', 1, 6)
+    fake.addGroup('app', {offsets: {'orders:0': 9}})
+    fake.addGroup('blue', {offsets: {'orders:0': 2, 'orders:1': 3, 'payments:0': 4}})
+    const scoped = await planGroupReset(fake.client(), {group: 'app', choice: reset({kind: 'group', group: 'blue'}, [{topic: 'orders', partitions: [0, 1]}])})
+    expect(rows(scoped)).toEqual([
+      ['orders:0', 9, 2],
+      ['orders:1', null, 6],
+    ])
+    // A partition in scope the other group has no offset for is not guessed.
+    const gap = await rejection(planGroupReset(fake.client(), {group: 'app', choice: reset({kind: 'group', group: 'blue'}, [{topic: 'orders'}])}))
+    expect(gap.message).toBe('group "blue" has no committed offset for orders:2, so there is nothing to copy there')
+    const all = await planGroupReset(fake.client(), {group: 'app', choice: reset({kind: 'group', group: 'blue'}, 'all')})
+    expect(rows(all).map(([tp]) => tp)).toEqual(['orders:0', 'orders:1', 'payments:0'])
+  })
+
+  it('the group itself, a missing group, and a group without offsets are each one line', async () => {
+    const fake = cluster()
+    fake.addGroup('app', {offsets: {'orders:0': 1}})
+    fake.addGroup('empty')
+    const itself = await rejection(planGroupReset(fake.client(), {group: 'app', choice: reset({kind: 'group', group: 'app'}, 'all')}))
+    expect(itself.message).toBe('--to-group names group "app" itself: there is nothing to copy')
+    expect(fake.calls).toEqual([])
+    const missing = await rejection(planGroupReset(fake.client(), {group: 'app', choice: reset({kind: 'group', group: 'ghost'}, 'all')}))
+    expect(missing.message).toBe('consumer group "ghost" (--to-group) not found on fake:9092')
+    const nothing = await rejection(planGroupReset(fake.client(), {group: 'app', choice: reset({kind: 'group', group: 'empty'}, 'all')}))
+    expect(nothing.code).toBe('EMPTY_SCOPE')
+    expect(nothing.message).toBe('group "empty" has no committed offsets, so there is nothing to copy')
+  })
+})
+
+describe('planGroupOffsetDelete / executeGroupOffsetDelete', () => {
+  it('the plan is the group\'s committed offsets in scope; executing deletes them in one request and verifies none is left', async () => {
+    const fake = cluster()
+    fake.addGroup('app', {offsets: {'orders:0': 3, 'orders:2': 7, 'payments:0': 1}})
+    const plan = await planGroupOffsetDelete(fake.client(), 'app', [{topic: 'orders'}])
+    expect(plan).toEqual({
+      group: 'app',
+      offsets: [
+        {topic: 'orders', partition: 0, offset: 3},
+        {topic: 'orders', partition: 2, offset: 7},
+      ],
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'kafkit-delete-offsets-'))
+    expect(exportOffsetsBeforeDelete(join(dir, 'undo.csv'), plan)).toBe(2)
+    expect(readFileSync(join(dir, 'undo.csv'), 'utf8')).toBe('orders,0,3\norders,2,7\n')
+    await executeGroupOffsetDelete(fake.client(), plan)
+    expect(fake.callsOf('deleteGroupOffsets')).toEqual([['app', plan.offsets]])
+    expect(Object.fromEntries(fake.groups.get('app')!.offsets)).toEqual({'payments:0': 1})
+  })
+
+  it('a missing group, and a group whose members consume the topic, are refused before anything is deleted', async () => {
+    const fake = cluster()
+    expect((await rejection(planGroupOffsetDelete(fake.client(), 'ghost', [{topic: 'orders'}]))).code).toBe('GROUP_NOT_FOUND')
+    fake.addGroup('live', {members: [{consumerId: 'c-1', clientId: 'svc', host: '/h', assignment: [{topic: 'orders', partition: 0}]}], offsets: {'orders:0': 1}})
+    const error = await rejection(planGroupOffsetDelete(fake.client(), 'live', [{topic: 'orders'}]))
+    expect(error.code).toBe('GROUP_SUBSCRIBED_TO_TOPIC')
+    expect(fake.callsOf('deleteGroupOffsets')).toEqual([])
+  })
+
+  it('a consumer that started between plan and delete: the broker\'s refusal gets the same line, naming it', async () => {
+    const fake = cluster()
+    fake.addGroup('app', {offsets: {'orders:0': 3}})
+    const plan = await planGroupOffsetDelete(fake.client(), 'app', [{topic: 'orders'}])
+    fake.groups.get('app')!.members.push({consumerId: 'c-7', clientId: 'svc', host: '/10.0.0.7', assignment: [{topic: 'orders', partition: 0}]})
+    const error = await rejection(executeGroupOffsetDelete(fake.client(), plan))
+    expect(error.code).toBe('GROUP_SUBSCRIBED_TO_TOPIC')
+    expect(error.message).toBe('cannot delete offsets of group "app" for "orders": the group is subscribed to that topic (1 active member: c-7 (client svc, host /10.0.0.7))')
+    expect(fake.groups.get('app')!.offsets.get('orders:0')).toBe(3)
   })
 })
