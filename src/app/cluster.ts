@@ -1,5 +1,6 @@
 /** `cluster info | health`: the brokers, and what is wrong with the partitions. */
 import {downBrokers, findPartitionProblems, type PartitionProblem} from '../core/cluster-state.js'
+import {partitionsNotLedByPreferred} from '../core/leader-election.js'
 import type {ClusterDescription, KafkaClient} from './kafka-client.js'
 
 export type {ClusterDescription}
@@ -19,6 +20,8 @@ export interface ClusterHealth {
   underReplicated: number
   underMinIsr: number
   problems: PartitionProblem[]
+  /** Partitions led by a replica other than their first (preferred) one: a note, not a problem. */
+  notLedByPreferredReplica: number
 }
 
 /** One Metadata and one DescribeConfigs (min.insync.replicas) for the whole cluster. */
@@ -38,5 +41,6 @@ export async function clusterHealth(kafka: KafkaClient): Promise<ClusterHealth> 
     underReplicated: count('under-replicated'),
     underMinIsr: count('under-min-isr'),
     problems,
+    notLedByPreferredReplica: partitionsNotLedByPreferred(topics),
   }
 }

@@ -39,6 +39,7 @@ export const KafkaToolClass = {
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
   configs: 'kafka.admin.ConfigCommand',
   reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+  leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
   storage: 'kafka.tools.StorageTool',
   broker: 'kafka.Kafka',
 } as const
