@@ -92,6 +92,9 @@ function keyPartition(key: Buffer, count: number): number {
   return hash % count
 }
 
+/** kafkaErrorOfCode's words for LEADER_NOT_AVAILABLE (src/kafka/errors.ts). */
+const LEADER_NOT_AVAILABLE = 'a partition has no leader (offline: its replicas are down, or a new leader is not elected yet); kafkit cluster health shows which'
+
 const topicNameOrder = new Intl.Collator()
 const sortByName = <T extends {name: string}>(items: T[]) => items.sort((a, b) => topicNameOrder.compare(a.name, b.name))
 
@@ -541,7 +544,7 @@ export class FakeKafka {
         items.map((item) => {
           const p = this.topics.get(item.topic)?.partitions[item.partition]
           if (!p) return {topic: item.topic, partition: item.partition, lowWatermark: null, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}}
-          if (p.leader < 0) return {topic: item.topic, partition: item.partition, lowWatermark: null, error: {code: 'LEADER_NOT_AVAILABLE', message: 'a partition has no leader'}}
+          if (p.leader < 0) return {topic: item.topic, partition: item.partition, lowWatermark: null, error: {code: 'LEADER_NOT_AVAILABLE', message: LEADER_NOT_AVAILABLE}}
           if (item.offset > p.logEnd) return {topic: item.topic, partition: item.partition, lowWatermark: null, error: {code: 'OFFSET_OUT_OF_RANGE', message: 'offset out of range'}}
           this.deleteRecordsBefore(item.topic, item.partition, item.offset)
           return {topic: item.topic, partition: item.partition, lowWatermark: p.logStart, error: null}
