@@ -284,7 +284,9 @@ describe('dlq replay: exactly once across a crash', () => {
 
 describe('dlq replay and inspect: what a second operator or a Ctrl-C does', () => {
   it('a declined replay leaves a running one alone; Ctrl-C commits, summarises, exits 130; a re-run finishes exactly once', async () => {
-    const count = 40
+    // 30 s at --rate 10: still running when the second operator and the Ctrl-C come, however
+    // busy the machine (with 40, a loaded CI machine saw it finish first: nothing to decline).
+    const count = 300
     const {dlq, original} = await filledDlq('dlq.sigint', (original) => Array.from({length: count}, (_, i) => seed003(original, i)))
 
     const replay = startKafkit(['dlq', 'replay', dlq, '--rate', '10', '--yes'])
