@@ -153,7 +153,12 @@ export async function applyTopicPlan(
     // a stretch without progress. Only exactly what was applied, on topics where nothing failed,
     // can be expected to show.
     const awaited = new Set(applied.filter((a) => !failedTopics.has(a.topic)).map((a) => `${a.kind} ${a.topic}`))
-    const stillShowing = (result: TopicsPlanResult) => result.plan.changes.filter((c) => awaited.has(`${c.kind} ${c.topic}`)).length
+    // For configs, only the keys written: an override someone else changed since the plan shows
+    // as drift in the re-plan, and waiting would never see it go.
+    const writtenKeys = new Map(changesOf(plan, 'config').map((c) => [c.topic, new Set(c.entries.map((e) => e.name))]))
+    const expected = (c: TopicChange) =>
+      awaited.has(`${c.kind} ${c.topic}`) && (c.kind !== 'config' || c.entries.some((e) => writtenKeys.get(c.topic)?.has(e.name)))
+    const stillShowing = (result: TopicsPlanResult) => result.plan.changes.filter(expected).length
     const patienceMs = Math.min(kafka.timeoutMs, 10_000)
     let after: TopicsPlanResult | undefined = await planTopics(kafka, spec, {prune: opts.prune})
     let showing = stillShowing(after)
