@@ -117,7 +117,11 @@ async function sendChanges(kafka: KafkaClient, plan: ConfigPlan, validateOnly: b
   const [result] = await kafka.incrementalAlterConfigs([{type: plan.resource.type, name: plan.resource.name, set, delete: del}], {validateOnly})
   if (result.error) {
     const readOnly = changed.filter((c) => c.readOnly).map((c) => c.key)
-    const message = readOnly.length > 0 ? readOnlyMessage(plan.resource, readOnly, result.error.message) : `${resourceLabel(plan.resource)}: ${result.error.message}`
+    // The broker's words do not always name the key ("/ by zero" for log.cleaner.threads=0).
+    const named = changed.some((c) => result.error!.message.includes(c.key))
+    const what = changed.map((c) => (c.op === 'delete' ? `delete ${c.key}` : c.sensitive ? c.key : `${c.key}=${c.new?.value ?? ''}`)).join(', ')
+    const brokerSays = named ? result.error.message : `the broker refused ${what}: ${result.error.message}`
+    const message = readOnly.length > 0 ? readOnlyMessage(plan.resource, readOnly, result.error.message) : `${resourceLabel(plan.resource)}: ${brokerSays}`
     throw new KafkitError(message, {code: result.error.code})
   }
 }
