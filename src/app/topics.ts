@@ -69,9 +69,9 @@ export async function topicsToDelete(kafka: KafkaClient, names: string[]): Promi
 }
 
 /** Deletes many topics in one request; never internal ones. */
-export function deleteTopics(kafka: KafkaClient, names: string[]): Promise<void> {
+export async function deleteTopics(kafka: KafkaClient, names: string[]): Promise<void> {
   refuseInternal(names)
-  return kafka.deleteTopics(names)
+  await kafka.deleteTopics(names)
 }
 
 /** Kafka's own topics (and `_`-prefixed ones) are never deleted; said before connecting. */
