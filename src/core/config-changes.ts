@@ -309,7 +309,8 @@ export function planDelete(resource: ConfigResourceRef, keys: readonly string[],
     const sensitive = ref?.sensitive ?? false
     const readOnly = ref?.readOnly ?? false
     const overridden = current !== undefined && current.source === own
-    const old = current ? effectiveOf(current) : effectiveFromReference(ref)
+    const oldRaw = current ? effectiveOf(current) : effectiveFromReference(ref)
+    const old = oldRaw && resource.type === 'broker' ? withCoarserKey(oldRaw, key, refByName) : oldRaw
     if (!overridden) return {key, op: 'delete', old, new: old, sensitive, readOnly, unchanged: true}
     const rest = current.synonyms.filter((s) => s.source !== own)
     const nextRaw = (rest.length > 0 ? fromSynonyms(key, rest) : null) ?? (resource.type === 'broker' && resource.name === '' ? effectiveFromReference(refByName.get(key)) : null) ?? topicDefault(resource, key)
