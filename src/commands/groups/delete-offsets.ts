@@ -36,7 +36,7 @@ Kafka refuses while the group is subscribed to the topic (GROUP_SUBSCRIBED_TO_TO
     // Before deleting, so the undo file exists even if the delete fails.
     const exportedTo = this.flags.export ?? null
     if (exportedTo !== null) exportOffsetsBeforeDelete(exportedTo, plan)
-    const executed = this.flags.execute
+    const executed = this.flags.execute ?? false
     if (executed) await executeGroupOffsetDelete(kafka, plan)
     const result: DeleteOffsetsResult = {...plan, executed, exportedTo}
     this.render(result, (r) => renderOffsetDeletePlan(r, r))

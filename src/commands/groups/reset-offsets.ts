@@ -51,7 +51,7 @@ The group must have no active members. --export FILE writes the offsets before t
     // Before executing, so the undo file exists even if the commit fails.
     const exportedTo = this.flags.export ?? null
     if (exportedTo !== null) exportOffsetsBeforeReset(exportedTo, reset)
-    const executed = this.flags.execute
+    const executed = this.flags.execute ?? false
     if (executed) await executeGroupReset(conn, reset)
     const result: ResetOffsetsResult = {...reset, executed, exportedTo}
     this.render(result, (r) => renderResetPlan(r, r))
