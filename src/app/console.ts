@@ -1,11 +1,12 @@
 /**
  * Use cases behind `kafkit produce` and `kafkit consume`: stream lines into batches for the
  * producer with bounded memory, and stream consumed records to an output with back-pressure.
- * Parsing and rendering are the pure core's (core/console-format); Kafka is the adapter's.
+ * Parsing and rendering are the pure core's (core/record, producer-input); Kafka is the adapter's.
  */
 import type {Writable} from 'node:stream'
 
-import {parseProducerJsonLine, parseProducerLine, type ConsumedRecord, type ProducerMessage} from '../core/console-format.js'
+import {parseProducerJsonLine, parseProducerLine} from '../core/producer-input.js'
+import type {ConsumedRecord, ProducerMessage} from '../core/record.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
 import type {Compression, KafkaClient} from './kafka-client.js'

@@ -9,7 +9,7 @@
  * with kafkit's wording; per-item failures come back as data (TopicFailure, error fields).
  */
 import type {LiveClusterState, LiveTopic} from '../core/cluster-state.js'
-import type {ConsumedRecord, ProducerMessage} from '../core/console-format.js'
+import type {ConsumedRecord, ProducerMessage} from '../core/record.js'
 import type {OutgoingMessage} from '../core/dlq-replay.js'
 import type {CommittedOffset} from '../core/lag.js'
 import type {TopicPartitions} from '../core/offset-reset.js'

@@ -2,7 +2,7 @@
  * DLQ inspection and replay summaries for people. JSON/YAML are the result objects themselves.
  */
 import type {DlqInspectResult, ReplayProgress, ReplaySummary} from '../app/dlq.js'
-import type {JsonBytes} from '../core/console-format.js'
+import type {JsonBytes} from '../core/json-bytes.js'
 import {plural, renderKeyValues, renderTable} from './render.js'
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString())

@@ -7,7 +7,7 @@ import {produce, type ProduceResult} from '../app/console.js'
 import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
-import {parseHeaderFlag} from '../core/console-format.js'
+import {parseHeaderFlag} from '../core/record.js'
 import {KafkitError, fileErrorCause} from '../errors.js'
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']

@@ -14,13 +14,8 @@
  * once the cause is fixed; parking the bare original would lose why it failed.
  */
 import {Buffer} from 'node:buffer'
-import {
-  type ConsumedRecord,
-  type JsonBytes,
-  type RecordHeaders,
-  headerValues,
-  nullableBytesToJson,
-} from './console-format.js'
+import {type JsonBytes, nullableBytesToJson} from './json-bytes.js'
+import {type ConsumedRecord, type RecordHeaders, headerValues} from './record.js'
 import {KafkitError} from '../errors.js'
 import {type DlqFailure, type DlqFormat, RETRY_COUNT_HEADER, decodeDlqRecord, failureTime} from './dlq.js'
 import {compileRecordFilter, headerShorthand, type RecordFilter} from './record-filter.js'

@@ -37,14 +37,9 @@
  * to the wrong place or defeat the parking limit.
  */
 import {Buffer, isUtf8} from 'node:buffer'
-import {
-  type ConsumedRecord,
-  type RecordHeaders,
-  type TextSpan,
-  jsonObjectMemberSpans,
-  jsonValueToBytes,
-  lastHeaderValue,
-} from './console-format.js'
+import {jsonValueToBytes} from './json-bytes.js'
+import {type TextSpan, jsonObjectMemberSpans} from './json-text.js'
+import {type ConsumedRecord, type RecordHeaders, lastHeaderValue} from './record.js'
 
 export type DlqFormat = 'spring-kafka' | 'kafka-connect' | 'headers' | 'json-envelope'
 

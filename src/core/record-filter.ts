@@ -27,7 +27,7 @@ import {Buffer, isUtf8} from 'node:buffer'
 
 import {Environment, type ASTNode, type ParseResult} from '@marcbachmann/cel-js'
 
-import {type ConsumedRecord, headerValues, parseHeaderFlag} from './console-format.js'
+import {type ConsumedRecord, headerValues, parseHeaderFlag} from './record.js'
 
 export interface RecordFilter {
   /** The --where texts, as given. */

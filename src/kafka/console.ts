@@ -11,7 +11,7 @@
  */
 import type {Consumer, Producer} from 'kafkajs'
 
-import type {ConsumedRecord, ProducerMessage} from '../core/console-format.js'
+import type {ConsumedRecord, ProducerMessage} from '../core/record.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'

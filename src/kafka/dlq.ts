@@ -16,7 +16,7 @@
  */
 import type {Consumer, EachBatchPayload, Message, Producer} from 'kafkajs'
 
-import type {ConsumedRecord} from '../core/console-format.js'
+import type {ConsumedRecord} from '../core/record.js'
 import type {OutgoingMessage} from '../core/dlq-replay.js'
 import {KafkitError} from '../errors.js'
 import {registerCompressionCodecs} from './codecs.js'

@@ -42,7 +42,7 @@ import {dirname} from 'node:path'
 
 import type {IHeaders} from 'kafkajs'
 
-import type {RecordHeader} from '../core/console-format.js'
+import type {RecordHeader} from '../core/record.js'
 
 const require = createRequire(import.meta.url)
 

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {consume, produce, type ConsumeOptions, type ProduceOptions} from '../../../src/app/console.js'
 import type {KafkaClient} from '../../../src/app/kafka-client.js'
-import type {ConsumedRecord} from '../../../src/core/console-format.js'
+import type {ConsumedRecord} from '../../../src/core/record.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {executeReplay, inspectDlqTopic, planReplay, type ReplayRequest} from '../../../src/app/dlq.js'
-import type {ConsumedRecord} from '../../../src/core/console-format.js'
+import type {ConsumedRecord} from '../../../src/core/record.js'
 import type {RecordFilter} from '../../../src/core/record-filter.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka, type RecordInput} from './fake-kafka.js'

@@ -16,7 +16,7 @@ import {Buffer} from 'node:buffer'
 
 import type {KafkaClient, ConsoleConsumerOptions, RunningConsumer} from '../../../src/app/kafka-client.js'
 import {isInternalTopic, type ConfigSource, type LiveBroker, type LiveConfigEntry, type LivePartition, type LiveTopic} from '../../../src/core/cluster-state.js'
-import type {ConsumedRecord, RecordHeaders} from '../../../src/core/console-format.js'
+import type {ConsumedRecord, RecordHeaders} from '../../../src/core/record.js'
 import {activeGroupError, RESETTABLE_GROUP_STATES} from '../../../src/core/consumer-groups.js'
 import type {CommittedOffset, GroupMemberAssignment} from '../../../src/core/lag.js'
 import {TOPIC_CONFIGS} from '../../../src/core/topic-configs.js'

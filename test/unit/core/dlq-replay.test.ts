@@ -1,6 +1,6 @@
 import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
-import type {ConsumedRecord, RecordHeaders} from '../../../src/core/console-format.js'
+import type {ConsumedRecord, RecordHeaders} from '../../../src/core/record.js'
 import {
   type ReplayFilter,
   type ReplayFlags,

@@ -1,20 +1,11 @@
 import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
-import {
-  type ConsumedRecord,
-  type RecordHeaders,
-  bytesToJson,
-  compactJson,
-  compileRecordTemplate,
-  jsonArrayElementSpans,
-  jsonObjectMemberSpans,
-  parseHeaderFlag,
-  parseProducerJsonLine,
-  parseProducerLine,
-  recordToJson,
-  recordToJsonLine,
-  renderRecord,
-} from '../../../src/core/console-format.js'
+import {bytesToJson} from '../../../src/core/json-bytes.js'
+import {compactJson, jsonArrayElementSpans, jsonObjectMemberSpans} from '../../../src/core/json-text.js'
+import {parseProducerJsonLine, parseProducerLine} from '../../../src/core/producer-input.js'
+import {type ConsumedRecord, type RecordHeaders, parseHeaderFlag} from '../../../src/core/record.js'
+import {recordToJson, recordToJsonLine} from '../../../src/core/record-json.js'
+import {compileRecordTemplate, renderRecord} from '../../../src/core/record-template.js'
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values)
 const text = (s: string): Buffer => Buffer.from(s, 'utf8')

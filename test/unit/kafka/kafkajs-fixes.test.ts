@@ -3,7 +3,7 @@ import {createRequire} from 'node:module'
 
 import {describe, expect, it} from 'vitest'
 
-import type {RecordHeader} from '../../../src/core/console-format.js'
+import type {RecordHeader} from '../../../src/core/record.js'
 import {installKafkaJsFixes, kafkaJsHeaders, recordHeaders} from '../../../src/kafka/kafkajs-fixes.js'
 
 const require = createRequire(import.meta.url)
