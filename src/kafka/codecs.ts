@@ -24,13 +24,20 @@ function snappy(): KafkaJsCodec {
   return snappyCodec
 }
 
-let lz4Codec: KafkaJsCodec | undefined
+type Lz4Frames = {compressFrame(data: Buffer): Promise<Buffer>; decompressFrame(data: Buffer): Promise<Buffer>}
+let lz4Frames: Lz4Frames | undefined
+/**
+ * LZ4 frames (what Kafka's record batches carry since KIP-57) through lz4-napi: prebuilt binaries
+ * from the npm registry. kafkajs-lz4's `lz4` package compiled C++ at every install, which failed
+ * wherever no compiler is (slim images, macOS without Xcode tools, Windows).
+ */
 function lz4(): KafkaJsCodec {
-  if (!lz4Codec) {
-    const LZ4Codec = require('kafkajs-lz4') as new () => {codec(): KafkaJsCodec}
-    lz4Codec = new LZ4Codec().codec()
+  lz4Frames ??= require('lz4-napi') as Lz4Frames
+  const frames = lz4Frames
+  return {
+    compress: (encoder) => frames.compressFrame(encoder.buffer),
+    decompress: (buffer) => frames.decompressFrame(buffer),
   }
-  return lz4Codec
 }
 
 type ZstdModule = {
