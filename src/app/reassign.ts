@@ -270,6 +270,18 @@ export interface ExecuteOptions {
 
 const key = (p: {topic: string; partition: number}) => `${p.topic}:${p.partition}`
 
+/** The throttle a move in progress has (or would have): from its original replicas to its target ones. */
+function inProgressThrottle(moving: readonly ReassignmentInProgress[]): ThrottleSettings {
+  return throttleSettings(
+    moving.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      from: r.replicas.filter((id) => !r.adding.includes(id)),
+      to: r.replicas.filter((id) => !r.removing.includes(id)),
+    })),
+  )
+}
+
 /**
  * Waits until none of `partitions` is moving (polling ListPartitionReassignments), or the signal.
  * Returns the partitions still moving. A cluster that does not answer for --timeout in a row fails.
@@ -335,6 +347,11 @@ export async function executeReassign(kafka: KafkaClient, plan: ReassignPlan, op
   const finish = () => ({...report, interrupted: aborted(), elapsedMs: Date.now() - started})
 
   if (plan.inProgress.length > 0) {
+    // With --throttle, the move in progress gets this run's rate (and its replica lists), and
+    // this run removes them once it has finished, like its own.
+    // Either way, once it has finished its throttle goes (rates on its brokers, lists on its topics).
+    const resumed = inProgressThrottle(plan.inProgress)
+    if (plan.throttle !== null) await setThrottles(kafka, resumed, plan.throttle)
     const total = plan.inProgress.length
     const left = await waitForPartitions(kafka, plan.inProgress, {
       signal: opts.signal,
@@ -347,6 +364,7 @@ export async function executeReassign(kafka: KafkaClient, plan: ReassignPlan, op
       report.notStarted = plan.moves.length
       return finish()
     }
+    await removeThrottles(kafka, resumed)
   }
 
   report.leftoversRemoved = await removeLeftovers(kafka, await currentLeftovers(kafka, plan.topics))
@@ -480,6 +498,7 @@ export async function cancelReassign(kafka: KafkaClient, plan: ReassignPlan, opt
   const deadline = AbortSignal.timeout(kafka.timeoutMs)
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline
   const left = await waitForPartitions(kafka, cancelled, {signal, pollMs: opts.pollMs ?? 200})
+  if (left.length === 0) await removeThrottles(kafka, inProgressThrottle(plan.inProgress.filter((r) => cancelled.some((c) => key(c) === key(r)))))
   const leftoversRemoved = await removeLeftovers(kafka, await currentLeftovers(kafka, plan.topics))
   return {cancelled, failed, stillMoving: left.length, leftoversRemoved}
 }

@@ -23,6 +23,7 @@ export function renderReassignPlan(plan: ReassignPlan, opts: {execute: boolean; 
       ),
     )
     if (plan.inProgress.length > ROWS_SHOWN) lines.push(`… and ${plan.inProgress.length - ROWS_SHOWN} more (-o json lists all)`)
+    if (plan.throttle !== null && !opts.cancel) lines.push(`With --execute they are throttled at ${formatRate(plan.throttle)} until they finish.`)
   }
   if (!opts.cancel) {
     if (plan.moves.length === 0) {
@@ -101,7 +102,7 @@ export function renderReassignReport(r: ReassignReport): string {
 }
 
 export function renderCancelReport(r: CancelReport): string {
-  const lines = [`Cancelled the reassignment of ${plural(r.cancelled.length, 'partition')}: their replicas went back.`]
+  const lines = [`Cancelled the reassignment of ${plural(r.cancelled.length, 'partition')}: their replicas went back, and their throttle was removed.`]
   for (const f of r.failed) lines.push(`FAILED ${f.topic}:${f.partition}: ${f.error}`)
   if (r.stillMoving > 0) lines.push(`${plural(r.stillMoving, 'partition')} still listed as moving: check again with kafkit topics reassign --topic ...`)
   const left = leftoversText(r.leftoversRemoved)
