@@ -10,19 +10,10 @@
  */
 import {randomBytes} from 'node:crypto'
 
-import {
-  DlqInspector,
-  ReplayTally,
-  TokenBucket,
-  decideReplay,
-  defaultReplayGroup,
-  replayTransactionalId,
-  type DlqInspection,
-  type OutgoingMessage,
-  type ReplayCounts,
-  type ReplayFilter,
-  type ReplayOptions,
-} from '../core/dlq-replay.js'
+import {DlqInspector, type DlqInspection} from '../core/dlq-inspect.js'
+import {decideReplay, defaultReplayGroup, replayTransactionalId, type OutgoingMessage, type ReplaySettings} from '../core/dlq-replay.js'
+import {ReplayTally, type ReplayCounts} from '../core/replay-tally.js'
+import {TokenBucket} from '../core/token-bucket.js'
 import type {RecordFilter} from '../core/record-filter.js'
 import {KafkitError} from '../errors.js'
 import type {BatchHandler, KafkaClient, ReadRange, ReplayWriter} from './kafka-client.js'
@@ -80,17 +71,7 @@ export async function inspectDlqTopic(
 // ---------------------------------------------------------------------------------------------
 // replay
 
-export interface ReplayRequest {
-  dlqTopic: string
-  /** Default: defaultReplayGroup(dlqTopic). */
-  group?: string
-  to?: string
-  filter: ReplayFilter
-  max?: number
-  /** Records per second. */
-  rate?: number
-  maxRetries?: number
-  parkingTopic?: string
+export interface ReplayRequest extends ReplaySettings {
   dryRun: boolean
 }
 
@@ -185,15 +166,7 @@ export async function executeReplay(
     ranges = await pendingRanges(kafka, dlqTopic, group, new Map(plan.ranges.map((r) => [r.partition, r.end])))
     pendingAtStart = sumPending(ranges)
   }
-  const options: ReplayOptions = {
-    dlqTopic,
-    to: request.to,
-    filter: request.filter,
-    max: request.max,
-    maxRetries: request.maxRetries,
-    parkingTopic: request.parkingTopic,
-    replayTime: Date.now(),
-  }
+  const options = {...request, dlqTopic, replayTime: Date.now()}
   const tally = new ReplayTally()
   const bucket = request.rate === undefined ? undefined : new TokenBucket(request.rate, Date.now())
   // Under --rate, commit about five times a second so the target sees a steady flow.

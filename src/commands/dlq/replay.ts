@@ -5,7 +5,7 @@ import {KafkaCommand} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
 import {onInterrupt} from '../../cli/interrupt.js'
 import {renderReplayProgress, renderReplaySummary} from '../../cli/render-dlq.js'
-import {replaySettingsFromFlags} from '../../core/dlq-replay.js'
+import {replaySettingsFromFlags} from '../../cli/replay-flags.js'
 import {failedEverywhere} from '../../core/record-filter.js'
 import {ExitCode} from '../../errors.js'
 
@@ -49,7 +49,7 @@ Destination topics must exist (a dry run lists the missing ones and exits 1). As
     // Every flag mistake is reported before connecting.
     const settings = replaySettingsFromFlags(dlqTopic, this.flags)
     const dryRun = Boolean(this.flags['dry-run'])
-    const request = {dlqTopic, dryRun, ...settings}
+    const request = {...settings, dryRun}
     const conn = await this.connection()
     const plan = await planReplay(conn, request)
     if (!dryRun && plan.pending > 0) {

@@ -2,7 +2,8 @@ import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
 
 import type {ConsumedRecord, RecordHeaders} from '../../../src/core/record.js'
-import {filterRejection, replaySettingsFromFlags} from '../../../src/core/dlq-replay.js'
+import {replaySettingsFromFlags} from '../../../src/cli/replay-flags.js'
+import {filterRejection} from '../../../src/core/dlq-replay.js'
 import {decodeDlqRecord} from '../../../src/core/dlq.js'
 import {aliasWords, compileRecordFilter, failedEverywhere, parseValue, type RecordFilter} from '../../../src/core/record-filter.js'
 
