@@ -4,11 +4,24 @@
  * JSON/YAML are the result objects themselves. Formatters return strings.
  */
 import type {GroupDetails, GroupLagReport, GroupOffsetDeletePlan, GroupResetPlan, GroupsLagResult, GroupSummary} from '../app/groups.js'
-import {formatAge, UNKNOWN_GROUP_STATE} from '../core/consumer-groups.js'
+import {UNKNOWN_GROUP_STATE} from '../core/consumer-groups.js'
 import {formatLagCell, type PartitionLag, type TopicLag} from '../core/lag.js'
 import type {OffsetResetRow} from '../core/offset-reset.js'
 import type {TopicPartition} from '../core/topic-partition.js'
 import {plural, renderKeyValues, renderTable} from './render.js'
+
+/** `850ms`, `12s`, `3m12s`, `2h05m`, `3d4h`: a time lag at a glance. */
+export function formatAge(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-'
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`
+  const s = Math.floor(ms / 1000)
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`
+  return `${Math.floor(h / 24)}d${h % 24}h`
+}
 
 const UNKNOWN_STATE_NOTE =
   `state ${UNKNOWN_GROUP_STATE}: the group uses the KIP-848 consumer protocol, which kafkajs cannot describe (members not shown)`

@@ -1,13 +1,11 @@
 /**
  * Pure rules about consumer groups that the adapter and the use cases share: where a group's
  * coordinator lives, which states allow an offset reset, how active members are named in one
- * line, and how the reset flags (named like kafka-consumer-groups.sh's) become one strategy.
+ * line, and the reset strategy the reset flags (cli/reset-flags.ts) choose.
  */
 import {KafkitError} from '../errors.js'
 import type {GroupMemberAssignment} from './lag.js'
-import {parseTopicScope, type OffsetResetStrategy, type TopicScope} from './offset-reset.js'
-import {parseNonNegativeInteger} from './topic-partition.js'
-import {nonexistentTime, parseDuration, parseTimestamp} from './units.js'
+import type {OffsetResetStrategy, TopicScope} from './offset-reset.js'
 
 /**
  * The __consumer_offsets partition that holds a group, whose leader is the group's coordinator:
@@ -38,19 +36,6 @@ export function groupExists(describedState: string, committedOffsets: number): b
   return describedState !== 'Dead' || committedOffsets > 0
 }
 
-/** `850ms`, `12s`, `3m12s`, `2h05m`, `3d4h`: a time lag at a glance. */
-export function formatAge(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-'
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`
-  const s = Math.floor(ms / 1000)
-  if (s < 60) return `${s}s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
-  const h = Math.floor(m / 60)
-  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`
-  return `${Math.floor(h / 24)}d${h % 24}h`
-}
-
 /** Kafka only accepts offsets from outside the group (generation -1) while it has no members. */
 export const RESETTABLE_GROUP_STATES: readonly string[] = ['Empty', 'Dead']
 
@@ -73,21 +58,7 @@ export function activeGroupError(group: string, members: readonly GroupMemberRef
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reset flags → strategy
-
-/** The reset flags as the command received them; names follow kafka-consumer-groups.sh. */
-export interface ResetFlags {
-  readonly 'to-earliest'?: boolean
-  readonly 'to-latest'?: boolean
-  readonly 'to-offset'?: string
-  readonly 'shift-by'?: string
-  readonly 'to-datetime'?: string
-  readonly 'by-duration'?: string
-  readonly 'from-file'?: string
-  readonly 'to-group'?: string
-  readonly topic?: readonly string[]
-  readonly 'all-topics'?: boolean
-}
+// Reset strategy (the flags: cli/reset-flags.ts)
 
 /** A reset strategy before any file is read: --from-file is still a path here. */
 export type ResetStrategyChoice =
@@ -100,77 +71,6 @@ export interface ResetChoice {
   readonly strategy: ResetStrategyChoice
   /** The --topic scopes, 'all' for --all-topics, or 'file' when only --from-file says which partitions. */
   readonly scope: readonly TopicScope[] | 'all' | 'file'
-}
-
-export const RESET_STRATEGY_FLAGS = ['to-earliest', 'to-latest', 'to-offset', 'shift-by', 'to-datetime', 'by-duration', 'from-file', 'to-group'] as const
-
-const STRATEGY_HINT = 'choose exactly one of --to-earliest, --to-latest, --to-offset N, --shift-by N, --to-datetime T, --by-duration D, --from-file F, --to-group G'
-
-/**
- * Exactly one strategy, exactly one of --topic/--all-topics (optional with --from-file, whose lines
- * name the partitions), and well-formed values — each mistake as one line, before any network call.
- */
-export function resetChoiceFromFlags(flags: ResetFlags): ResetChoice {
-  const given = RESET_STRATEGY_FLAGS.filter((name) => flags[name] !== undefined && flags[name] !== false)
-  if (given.length === 0) throw new KafkitError('no reset strategy given', {code: 'INVALID_RESET', hint: STRATEGY_HINT})
-  if (given.length > 1) {
-    throw new KafkitError(`${given.map((f) => `--${f}`).join(' and ')} cannot be combined`, {code: 'INVALID_RESET', hint: STRATEGY_HINT})
-  }
-  const strategy = strategyFromFlag(given[0], flags)
-
-  const topics = flags.topic ?? []
-  if (topics.length > 0 && flags['all-topics']) {
-    throw new KafkitError('--topic and --all-topics cannot be combined', {code: 'INVALID_RESET', hint: 'name topics with --topic, or pass --all-topics alone'})
-  }
-  if (topics.length === 0 && !flags['all-topics'] && strategy.kind !== 'file') {
-    throw new KafkitError('no topics to reset', {code: 'INVALID_RESET', hint: 'add --topic NAME[:0,1,...] (repeatable) or --all-topics'})
-  }
-  const scope = topics.length > 0 ? topics.map(parseTopicScope) : flags['all-topics'] ? 'all' : 'file'
-  return {strategy, scope}
-}
-
-function strategyFromFlag(flag: (typeof RESET_STRATEGY_FLAGS)[number], flags: ResetFlags): ResetStrategyChoice {
-  const value = String(flags[flag] ?? '')
-  switch (flag) {
-    case 'to-earliest':
-      return {kind: 'earliest'}
-    case 'to-latest':
-      return {kind: 'latest'}
-    case 'to-offset': {
-      const offset = parseNonNegativeInteger(value.trim())
-      if (offset === undefined) throw invalidValue(flag, value, 'a non-negative offset, e.g. --to-offset 1200')
-      return {kind: 'offset', offset}
-    }
-    case 'shift-by': {
-      const by = /^[+-]?\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
-      if (!Number.isSafeInteger(by)) throw invalidValue(flag, value, 'a whole number of messages, e.g. --shift-by -100 or --shift-by 50')
-      return {kind: 'shift', by}
-    }
-    case 'to-datetime': {
-      const timestamp = parseTimestamp(value)
-      if (timestamp === undefined) {
-        const problem = nonexistentTime(value)
-        if (problem !== undefined) throw new KafkitError(`--${flag}: "${value}" is not valid`, {code: 'INVALID_RESET', hint: problem})
-        throw invalidValue(flag, value, 'an ISO-8601 time with a zone, e.g. 2026-11-01T10:00:00Z or 2026-11-01T12:00:00+02:00')
-      }
-      return {kind: 'datetime', timestamp}
-    }
-    case 'by-duration': {
-      const ms = parseDuration(value)
-      if (ms === undefined) throw invalidValue(flag, value, 'a duration, e.g. PT1H, 90m, 2d')
-      return {kind: 'duration', ms}
-    }
-    case 'from-file':
-      if (value.trim() === '') throw invalidValue(flag, value, 'a file of topic,partition,offset lines')
-      return {kind: 'file', path: value}
-    case 'to-group':
-      if (value.trim() === '') throw invalidValue(flag, value, 'the consumer group whose committed offsets to copy')
-      return {kind: 'group', group: value}
-  }
-}
-
-function invalidValue(flag: string, value: string, expected: string): KafkitError {
-  return new KafkitError(`--${flag}: "${value}" is not valid`, {code: 'INVALID_RESET', hint: `expected ${expected}`})
 }
 
 /**

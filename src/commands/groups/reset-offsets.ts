@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {executeGroupReset, exportOffsetsBeforeReset, planGroupReset, type GroupResetPlan} from '../../app/groups.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderResetPlan} from '../../cli/render-groups.js'
-import {resetChoiceFromFlags} from '../../core/consumer-groups.js'
+import {resetChoiceFromFlags} from '../../cli/reset-flags.js'
 
 export interface ResetOffsetsResult extends GroupResetPlan {
   executed: boolean

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {resetChoiceFromFlags} from '../../../src/core/consumer-groups.js'
+import {resetChoiceFromFlags} from '../../../src/cli/reset-flags.js'
 import {planOffsetDelete, refuseSubscribed} from '../../../src/core/offset-delete.js'
 import {planOffsetReset, type PartitionResetState} from '../../../src/core/offset-reset.js'
 import {KafkitError} from '../../../src/errors.js'
