@@ -11,6 +11,8 @@ import {lintTopicsFile} from '../core/topics-lint.js'
 import type {NormalisedSpec} from '../core/topics-spec.js'
 import {KafkitError} from '../errors.js'
 import type {KafkaClient, ReassignmentProgress, TopicFailure} from './kafka-client.js'
+import {removeThrottles, setThrottles} from './reassign.js'
+import {throttleSettings} from '../core/reassign-plan.js'
 
 export interface TopicsFile {
   file: string
@@ -80,7 +82,7 @@ export async function applyTopicPlan(
   kafka: KafkaClient,
   spec: NormalisedSpec,
   plan: TopicPlan,
-  opts: {prune: boolean; reassignmentTimeoutMs: number; onProgress?: (p: ApplyProgress) => void},
+  opts: {prune: boolean; reassignmentTimeoutMs: number; onProgress?: (p: ApplyProgress) => void; throttle?: number},
 ): Promise<ApplyReport> {
   if (plan.errors.length > 0) throw new KafkitError('the plan has errors; nothing was applied')
   const applied: ApplyReport['applied'] = []
@@ -117,14 +119,30 @@ export async function applyTopicPlan(
     const total = moves.reduce((n, m) => n + m.partitions.length, 0)
     progress('replication', `reassigning ${total} partition(s) of ${moves.length} topic(s)`)
     const items = moves.map((m) => ({topic: m.topic, partitions: m.partitions.map((p) => ({partition: p.partition, replicas: p.to}))}))
-    const sendFailures = await kafka.reassignPartitions(items)
-    const started = moves.map((m) => m.topic).filter((t) => !sendFailures.some((f) => f.topic === t))
-    const waitFailures = await kafka.waitForReassignments(started, {
-      total,
-      timeoutMs: opts.reassignmentTimeoutMs,
-      onProgress: (p) => progress('replication', `reassigning: ${p.total - p.remaining}/${p.total} partitions done`, p),
-    })
-    record('replication', moves.map((m) => m.topic), [...sendFailures, ...waitFailures])
+    // --throttle: the same configs as topics reassign sets, removed once the wait ends (moved,
+    // failed or timed out); a throttle left by a crash is removed by the next apply --throttle.
+    const throttle = opts.throttle === undefined ? undefined : throttleSettings(moves.flatMap((m) => m.partitions.map((p) => ({topic: m.topic, ...p}))))
+    if (throttle && opts.throttle !== undefined) await setThrottles(kafka, throttle, opts.throttle)
+    let throttleError: string | undefined
+    try {
+      const sendFailures = await kafka.reassignPartitions(items)
+      const started = moves.map((m) => m.topic).filter((t) => !sendFailures.some((f) => f.topic === t))
+      const waitFailures = await kafka.waitForReassignments(started, {
+        total,
+        timeoutMs: opts.reassignmentTimeoutMs,
+        onProgress: (p) => progress('replication', `reassigning: ${p.total - p.remaining}/${p.total} partitions done`, p),
+      })
+      record('replication', moves.map((m) => m.topic), [...sendFailures, ...waitFailures])
+    } finally {
+      if (throttle) {
+        try {
+          await removeThrottles(kafka, throttle)
+        } catch (error) {
+          throttleError = (error as Error).message
+        }
+      }
+    }
+    if (throttleError) failed.push({topic: moves[0].topic, kind: 'replication', error: `${throttleError} (run apply --throttle again to remove it)`})
   }
 
   const configs = notFailed(changesOf(plan, 'config'))

@@ -191,6 +191,39 @@ describe('topics reassign (3 nodes)', () => {
     expect(nothing.stderr).toBe(`kafkit: no reassignment in progress for topic "${topic}": nothing to cancel\n`)
   })
 
+  it('topics apply --throttle: an RF change moves throttled, and the throttle is gone when apply ends', async () => {
+    const topic = await topicWithData(2, 2500)
+    const file = join(dir, `${topic}.yaml`)
+    writeFileSync(
+      file,
+      `version: 1
+policy:
+  naming: {severity: off}
+  minReplicationFactor: {severity: off}
+  minInsyncReplicas: {severity: off}
+  minRetention: {severity: off}
+topics:
+  - {name: ${topic}, partitions: 2, replicationFactor: 2, config: {min.insync.replicas: 1}}
+`,
+    )
+    const apply = startKafkit(['topics', 'apply', '-f', file, '--yes', '--throttle', '20KiB/s'])
+    for (let i = 0; ; i++) {
+      const res = await kafkit(['topics', 'reassign', '--topic', topic, '-o', 'json'])
+      if (res.code === 0 && JSON.parse(res.stdout).plan.inProgress.length > 0) break
+      if (i > 40) throw new Error(`the move did not start: ${apply.stderr()}`)
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    const during = throttleConfigs(topic)
+    expect(during).toContain('topic leader.replication.throttled.replicas=0:1,1:1')
+    expect(during).toContain('broker 1 leader.replication.throttled.rate=20480')
+    expect(await apply.closed).toBe(0)
+    expect(apply.stdout()).toContain('1 topics in sync.')
+    const after = throttleConfigs(topic)
+    expect(after.filter((c) => c.startsWith('topic '))).toEqual([])
+    expect(withValue(after, 20 * 1024)).toEqual([])
+    for (const replicas of liveReplicas(topic).values()) expect(replicas).toHaveLength(2)
+  })
+
   it('bad input is one line and exit 1, before anything changes', async () => {
     const topic = uniqueName('reassign')
     expect(kafkaTool('topics', ['--create', '--topic', topic, '--partitions', '2', '--replication-factor', '1']).status).toBe(0)

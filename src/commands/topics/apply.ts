@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {applyTopicPlan, finishReassignmentsInProgress, planTopics, readTopicsFile, type ChangeFailure} from '../../app/declarative-topics.js'
+import {currentLeftovers, removeLeftovers} from '../../app/reassign.js'
+import {parseThrottle} from '../../core/reassign-plan.js'
 import {KafkaCommand, parseTimeoutFlag} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
 import {planSummaryLine, renderPlanText} from '../../cli/render-plan.js'
@@ -34,13 +36,20 @@ so a second apply of the same file is a no-op.`
     prune: Flags.boolean({description: 'also delete live topics under managed.prefixes that the file does not declare'}),
     yes: Flags.boolean({char: 'y', description: 'apply without asking (required when stdin is not a terminal)'}),
     'reassignment-timeout': Flags.string({description: 'how long to wait for replica reassignments', default: '10m'}),
+    throttle: Flags.string({description: 'replication throttle for replica reassignments, e.g. 50MiB/s (removed when they end)'}),
   }
 
   async run(): Promise<ApplyOutput> {
     const reassignmentTimeoutMs = parseTimeoutFlag(this.flags['reassignment-timeout'], 'reassignment-timeout')
+    const throttle = this.flags.throttle === undefined ? undefined : parseThrottle(this.flags.throttle)
     const spec = requireValidSpec(readTopicsFile(this.flags.file, this.flags.env))
     const conn = await this.connection()
     await finishReassignmentsInProgress(conn, spec, {timeoutMs: reassignmentTimeoutMs, onProgress: (p) => this.note(`… ${p.message}`)})
+    if (throttle !== undefined) {
+      // Throttles an interrupted apply --throttle (or topics reassign) left on these topics and the brokers.
+      const removed = await removeLeftovers(conn, await currentLeftovers(conn, spec.topics.map((t) => t.name)))
+      if (removed.topics.length + removed.brokers.length > 0) this.note(`… removed throttles left by an earlier move (${removed.topics.length} topic(s), ${removed.brokers.length} broker(s))`)
+    }
     const {plan, summary} = await planTopics(conn, spec, {prune: this.flags.prune})
     const structured = this.outputFormat !== 'table'
     if (plan.errors.length > 0) {
@@ -61,6 +70,7 @@ so a second apply of the same file is a no-op.`
     const report = await applyTopicPlan(conn, spec, plan, {
       prune: this.flags.prune,
       reassignmentTimeoutMs,
+      throttle,
       onProgress: (p) => this.note(`… ${p.message}`),
     })
     const result: ApplyOutput = {
