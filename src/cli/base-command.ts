@@ -3,19 +3,15 @@
  * stderr with a meaningful exit code (never a stack trace unless --debug). KafkaCommand adds the
  * connection flags and owns the Kafka connection's lifetime.
  */
-import {existsSync, readFileSync} from 'node:fs'
-import {homedir} from 'node:os'
-import {join} from 'node:path'
-import {stripVTControlCharacters} from 'node:util'
-
 import {Command, Flags, Interfaces} from '@oclif/core'
 
-import {didYouMean} from '../core/did-you-mean.js'
-import {parseKafkitConfig, resolveConnection, type ConnectionSettings, type KafkitConfig} from '../core/contexts.js'
+import {resolveConnection, type ConnectionSettings} from '../core/contexts.js'
 import {MAX_WAIT_MS, formatDuration, parseDuration} from '../core/units.js'
-import {KafkitError, fileErrorCause} from '../errors.js'
+import {KafkitError} from '../errors.js'
 import type {KafkaClient} from '../app/kafka-client.js'
 import type {KafkaConnection} from '../kafka/connection.js'
+import {configFilePath, loadKafkitConfig} from './config-file.js'
+import {missingArguments, oneLineParseError, suggestFlags} from './parse-errors.js'
 import {renderStructured, type OutputFormat} from './render.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -128,74 +124,6 @@ function fromCommandLineOnly<A>(args: A): A {
 }
 
 /**
- * oclif's flag/arg parse errors span lines ("Parsing --partitions \n\tExpected an integer ...\nSee
- * more help with --help"): fold them into one line and drop the help pointer and oclif's notes.
- */
-export function oneLineParseError(message: string, flags: Record<string, {char?: string}> = {}): string {
-  // oclif dims its validation reasons on a terminal.
-  const lines = stripVTControlCharacters(message)
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^See more help/.test(line) && !/^(Note:|Alternatively, you can use "--")/.test(line))
-  const missing = /^Missing (\d+) required args?:$/.exec(lines[0] ?? '')
-  if (missing) {
-    // "Missing 1 required arg:" then "name  description" per argument.
-    return missingArguments(
-      lines.slice(1).map((line) => {
-        const [name, ...rest] = line.split(/\s{2,}/)
-        return {name, description: rest.join(' ')}
-      }),
-    )
-  }
-  if (/^The following errors? occurred:$/.test(lines[0] ?? '')) {
-    // "Missing required flag partitions" per flag, among other validation failures.
-    const missingFlags = lines.flatMap((line) => /^Missing required flag (\S+)$/.exec(line)?.[1] ?? [])
-    const named = missingFlags.map((name) => (flags[name]?.char ? `--${name} (-${flags[name].char})` : `--${name}`))
-    const others = lines.slice(1).filter((line) => !/^Missing required flag /.test(line))
-    const missing = named.length === 0 ? [] : [`missing required flag${named.length === 1 ? '' : 's'} ${named.join(', ')}`]
-    return [...missing, ...others].join('; ')
-  }
-  return lines.join(': ').replace(/^Error: /, '').replace(/^Parsing (\S+):/, '$1:')
-}
-
-function missingArguments(args: ReadonlyArray<{name: string; description?: string}>): string {
-  const named = args.map((a) => (a.description ? `${a.name} (${a.description})` : a.name))
-  return `missing required argument${args.length === 1 ? '' : 's'}: ${named.join(', ')}`
-}
-
-/** "Nonexistent flag: --dry-rn" gains ` (did you mean "--dry-run"?)` for each flag close to a real one. */
-export function suggestFlags(message: string, flagNames: readonly string[]): string {
-  const m = /^Nonexistent flags?: (.+)$/.exec(message)
-  if (!m) return message
-  const candidates = flagNames.map((name) => `--${name}`)
-  return `Nonexistent flag${m[1].includes(',') ? 's' : ''}: ${m[1]
-    .split(', ')
-    .map((flag) => `${flag}${didYouMean(flag.split('=')[0], candidates)}`)
-    .join(', ')}`
-}
-
-export function configFilePath(): string {
-  return process.env.KAFKIT_CONFIG || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'kafkit', 'config.yaml')
-}
-
-/** Reads the config file; a missing file is an empty config, a broken or unreadable one an error. */
-export function loadKafkitConfig(path = configFilePath()): KafkitConfig | undefined {
-  if (!existsSync(path)) return undefined
-  return parseKafkitConfig(readConfigFile(path), path)
-}
-
-/** The config file's text; an unreadable path is one line naming it and where it came from. */
-export function readConfigFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    const cause = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${fileErrorCause(error)})`
-    throw new KafkitError(`config file ${path}${process.env.KAFKIT_CONFIG ? ' (KAFKIT_CONFIG)' : ''} ${cause}`)
-  }
-}
-
-/** `--timeout 10s` (a bare number is seconds), at most MAX_WAIT_MS: a longer one became a 1 ms timer. */
-/**
  * A KafkaClient for code outside a KafkaCommand (the completion helper): `use` gets it, and the
  * connection is closed afterwards whatever happens. Loads kafkajs only when called.
  */
@@ -209,6 +137,7 @@ export async function withKafkaClient<T>(settings: ConnectionSettings, timeoutMs
   }
 }
 
+/** `--timeout 10s` (a bare number is seconds), at most MAX_WAIT_MS: a longer one became a 1 ms timer. */
 export function parseTimeoutFlag(value: string, flag = 'timeout'): number {
   const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : parseDuration(value)
   if (ms === undefined || ms <= 0) throw new KafkitError(`--${flag}: "${value}" is not a duration (e.g. 10s, 2m, 30)`)

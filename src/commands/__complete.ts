@@ -1,7 +1,8 @@
 import {Command} from '@oclif/core'
 
 import {liveNames} from '../app/completion.js'
-import {configFilePath, loadKafkitConfig, withKafkaClient} from '../cli/base-command.js'
+import {withKafkaClient} from '../cli/base-command.js'
+import {configFilePath, loadKafkitConfig} from '../cli/config-file.js'
 import {completionCandidates, type CompletableCommand} from '../core/completion.js'
 import {resolveConnection} from '../core/contexts.js'
 

@@ -1,4 +1,5 @@
-import {BaseCommand, configFilePath, loadKafkitConfig} from '../../cli/base-command.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {configFilePath, loadKafkitConfig} from '../../cli/config-file.js'
 import {KafkitError} from '../../errors.js'
 
 export default class ContextCurrent extends BaseCommand<typeof ContextCurrent> {

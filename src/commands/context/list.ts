@@ -1,4 +1,5 @@
-import {BaseCommand, configFilePath, loadKafkitConfig} from '../../cli/base-command.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {configFilePath, loadKafkitConfig} from '../../cli/config-file.js'
 import {renderTable} from '../../cli/render.js'
 import {describeContexts, type ContextSummary} from '../../cli/contexts-view.js'
 

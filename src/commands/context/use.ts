@@ -3,7 +3,8 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {Args} from '@oclif/core'
 import {parseDocument} from 'yaml'
 
-import {BaseCommand, configFilePath, loadKafkitConfig} from '../../cli/base-command.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {configFilePath, loadKafkitConfig} from '../../cli/config-file.js'
 import {KafkitError} from '../../errors.js'
 
 export default class ContextUse extends BaseCommand<typeof ContextUse> {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {oneLineParseError, suggestFlags} from '../../../src/cli/base-command.js'
+import {oneLineParseError, suggestFlags} from '../../../src/cli/parse-errors.js'
 
 describe('oneLineParseError', () => {
   it.each([
