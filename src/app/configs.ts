@@ -20,7 +20,7 @@ import {
   withUnlistedBrokerKeys,
 } from '../core/config-changes.js'
 import {normaliseConfigValue} from '../core/topic-configs.js'
-import {KafkitError} from '../errors.js'
+import {KafkitError, notFound} from '../errors.js'
 import type {KafkaClient} from './kafka-client.js'
 
 export type {ConfigPlan}
@@ -42,7 +42,7 @@ interface LiveConfigs {
 function resourceError(kafka: KafkaClient, d: ConfigResourceDescription): KafkitError {
   const {code, message} = d.error!
   if (code === 'UNKNOWN_TOPIC_OR_PARTITION') {
-    return new KafkitError(`topic "${d.name}" not found on ${kafka.brokersLabel}`, {code: 'UNKNOWN_TOPIC', hint: 'kafkit topics list shows what exists'})
+    return notFound('topic', [d.name], kafka.brokersLabel)
   }
   if (code === 'BROKER_NOT_FOUND') return new KafkitError(message, {code, hint: 'kafkit cluster info lists the brokers'})
   return new KafkitError(`${resourceLabel(d)}: ${message}`, {code})

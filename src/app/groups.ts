@@ -38,7 +38,7 @@ import {
 import {formatOffsetsCsv, parseOffsetsCsv} from '../core/offsets-csv.js'
 import {planOffsetDelete, subscribedError} from '../core/offset-delete.js'
 import {formatTopicPartition, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
-import {KafkitError, fileErrorCause} from '../errors.js'
+import {KafkitError, fileErrorCause, notFound} from '../errors.js'
 import type {BrokerAddress, GroupDescription, KafkaClient} from './kafka-client.js'
 
 const GROUPS_HINT = 'kafkit groups list shows what exists'
@@ -98,7 +98,7 @@ export async function describeGroup(kafka: KafkaClient, group: string): Promise<
   const client = kafka
   const [[description], committed] = await Promise.all([client.describeGroups([group]), client.committedOffsets(group)])
   if (!groupExists(description.state, committed.length)) {
-    throw new KafkitError(`consumer group "${group}" not found on ${kafka.brokersLabel}`, {code: 'GROUP_NOT_FOUND', hint: GROUPS_HINT})
+    throw notFound('group', [group], kafka.brokersLabel)
   }
   const [lag] = await lagOf(client, [{group, members: description.members, committed}])
   return {
@@ -158,10 +158,10 @@ export interface GroupsLagOptions {
  */
 export async function groupsLag(kafka: KafkaClient, opts: GroupsLagOptions): Promise<GroupsLagResult> {
   if (!opts.allGroups && opts.groups.length === 0) {
-    throw new KafkitError('no groups given', {code: 'INVALID_ARGS', hint: 'name groups (kafkit groups lag orders-app billing) or pass --all-groups'})
+    throw new KafkitError('no groups given', {code: 'INVALID_FLAG', hint: 'name groups (kafkit groups lag orders-app billing) or pass --all-groups'})
   }
   if (opts.allGroups && opts.groups.length > 0) {
-    throw new KafkitError('name groups or pass --all-groups, not both', {code: 'INVALID_ARGS'})
+    throw new KafkitError('name groups or pass --all-groups, not both', {code: 'INVALID_FLAG'})
   }
   if (opts.failAbove !== undefined) lagBreaches([], opts.failAbove) // validates the threshold before any request
 
@@ -170,10 +170,7 @@ export async function groupsLag(kafka: KafkaClient, opts: GroupsLagOptions): Pro
   const [descriptions, committed] = await Promise.all([client.describeGroups(names), client.committedOffsetsOfGroups(names)])
   const missing = names.filter((_, i) => !groupExists(descriptions[i].state, committed[i].length))
   if (!opts.allGroups && missing.length > 0) {
-    throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${kafka.brokersLabel}`, {
-      code: 'GROUP_NOT_FOUND',
-      hint: GROUPS_HINT,
-    })
+    throw notFound('group', missing, kafka.brokersLabel)
   }
 
   const lags = await lagOf(
@@ -246,10 +243,7 @@ export async function checkGroupsDeletable(kafka: KafkaClient, groups: readonly 
   const committed = await Promise.all(descriptions.map((d) => (d.state === 'Dead' ? client.committedOffsets(d.group) : Promise.resolve([]))))
   const missing = names.filter((_, i) => !groupExists(descriptions[i].state, committed[i].length))
   if (missing.length > 0) {
-    throw new KafkitError(`consumer group${missing.length > 1 ? 's' : ''} ${missing.map((g) => `"${g}"`).join(', ')} not found on ${kafka.brokersLabel}`, {
-      code: 'GROUP_NOT_FOUND',
-      hint: GROUPS_HINT,
-    })
+    throw notFound('group', missing, kafka.brokersLabel)
   }
   const active = descriptions.filter((d) => d.members.length > 0)
   if (active.length === 1) throw activeGroupError(active[0].group, active[0].members, 'delete')
@@ -464,7 +458,7 @@ export async function planGroupOffsetDelete(kafka: KafkaClient, group: string, s
     kafka.topicPartitions([...new Set(scopes.map((s) => s.topic))]),
   ])
   if (!groupExists(description.state, committed.length)) {
-    throw new KafkitError(`consumer group "${group}" not found on ${kafka.brokersLabel}`, {code: 'GROUP_NOT_FOUND', hint: GROUPS_HINT})
+    throw notFound('group', [group], kafka.brokersLabel)
   }
   return {group, offsets: planOffsetDelete({group, scopes, live, committed, members: description.members})}
 }

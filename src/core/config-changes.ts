@@ -7,7 +7,7 @@
  * uses: durations like 7d, sizes like 1GiB, did-you-mean); broker keys against the broker's own
  * DescribeConfigs answer (names, types, read-only), with the same units for *.ms and *.bytes.
  */
-import {KafkitError} from '../errors.js'
+import {KafkitError, type ErrorCode} from '../errors.js'
 import {didYouMean} from './did-you-mean.js'
 import {humaneConfigValue, normaliseConfigValue, topicConfigDef, unknownConfigMessage} from './topic-configs.js'
 import {formatDuration, formatSize, parseDuration, parseSize} from './units.js'
@@ -43,7 +43,7 @@ export interface DescribedConfig {
 
 export interface ConfigResourceDescription extends ConfigResourceRef {
   /** null, or why this resource could not be described (kafkit's words). */
-  readonly error: {readonly code: string; readonly message: string} | null
+  readonly error: {readonly code: ErrorCode; readonly message: string} | null
   readonly entries: readonly DescribedConfig[]
 }
 

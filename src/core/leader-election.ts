@@ -3,7 +3,7 @@
  * partitions `--topic T[:P,...]` names, checked against the live topics, and what each election
  * result means. Pure.
  */
-import {KafkitError} from '../errors.js'
+import {KafkitError, type ErrorCode} from '../errors.js'
 import type {LiveTopic} from './cluster-state.js'
 import {didYouMean} from './did-you-mean.js'
 import {describePartitionNumbers, isValidTopicName, parseNonNegativeInteger, type TopicPartition} from './topic-partition.js'
@@ -56,13 +56,13 @@ export function electionTargets(topics: readonly Pick<LiveTopic, 'name' | 'parti
   } else {
     for (const s of selectors) {
       const topic = byName.get(s.topic)
-      if (topic === undefined) throw new KafkitError(`topic "${s.topic}" does not exist${didYouMean(s.topic, [...byName.keys()])}`, {code: 'UNKNOWN_TOPIC', hint: 'kafkit topics list shows what exists'})
+      if (topic === undefined) throw new KafkitError(`topic "${s.topic}" does not exist${didYouMean(s.topic, [...byName.keys()])}`, {code: 'TOPIC_NOT_FOUND', hint: 'kafkit topics list shows what exists'})
       const have = topic.partitions.map((p) => p.partition)
       const missing = (s.partitions ?? []).filter((p) => !have.includes(p))
       if (missing.length > 0) {
         throw new KafkitError(
           `topic ${s.topic} has no partition ${missing.join(', ')} (it has ${topic.partitions.length} partition${topic.partitions.length === 1 ? '' : 's'}: ${describePartitionNumbers(have)})`,
-          {code: 'UNKNOWN_PARTITION'},
+          {code: 'PARTITION_NOT_FOUND'},
         )
       }
       const set = wanted.get(s.topic) ?? new Set<number>()
@@ -86,7 +86,7 @@ export interface ElectionRow extends TopicPartition {
   readonly preferred: number | null
   readonly outcome: ElectionOutcome
   /** Kafka's error name when not elected (ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE, ...). */
-  readonly code: string | null
+  readonly code: ErrorCode | null
   /** What happened, in words. */
   readonly detail: string
 }
@@ -94,7 +94,7 @@ export interface ElectionRow extends TopicPartition {
 /** Each target's result; a partition the controller did not answer for counts as failed. */
 export function electionRows(
   targets: readonly ElectionTarget[],
-  results: readonly {topic: string; partition: number; error: {code: string; message: string} | null}[],
+  results: readonly {topic: string; partition: number; error: {code: ErrorCode; message: string} | null}[],
   type: 'preferred' | 'unclean',
 ): ElectionRow[] {
   const byKey = new Map(results.map((r) => [`${r.topic}:${r.partition}`, r]))

@@ -369,6 +369,8 @@ export function resolveTopicScopes(scopes: readonly TopicScope[], live: readonly
       else problems.push(`unknown partition ${formatTopicPartition(tp)} (${scope.topic} has partitions ${describePartitionNumbers(livePartitions)})`)
     }
   }
-  if (problems.length > 0) throw new KafkitError(problems.join('; '), {code: 'UNKNOWN_TOPIC_OR_PARTITION'})
+  if (problems.length > 0) {
+    throw new KafkitError(problems.join('; '), {code: problems.some((p) => p.startsWith('unknown topic')) ? 'TOPIC_NOT_FOUND' : 'PARTITION_NOT_FOUND'})
+  }
   return [...resolved.values()].sort(compareTopicPartitions)
 }

@@ -47,7 +47,7 @@ export function choosePartitions(topic: string, live: readonly number[], chosen:
   if (unknown.length > 0) {
     throw new KafkitError(
       `${topic} has no partition ${unknown.join(', ')} (it has ${all.length} partition${all.length === 1 ? '' : 's'}: ${describePartitionNumbers(all)})`,
-      {code: 'UNKNOWN_PARTITION'},
+      {code: 'PARTITION_NOT_FOUND'},
     )
   }
   return [...chosen]

@@ -12,7 +12,7 @@
  * the whole request is thrown as one KafkitError line. No kafkajs type appears in a signature.
  * `adminExtra(conn)` binds them to a connection, each call under its --timeout.
  */
-import {KafkitError} from '../errors.js'
+import {KafkitError, type ErrorCode} from '../errors.js'
 import type {KafkaConnection} from './connection.js'
 import {kafkaErrorOfCode} from './errors.js'
 import {connectionCluster} from './groups.js'
@@ -31,7 +31,7 @@ export type {ProtocolCluster} from './protocol/wire.js'
 
 /** A Kafka error of one item: Kafka's name for it and one line in kafkit's words. */
 export interface KafkaItemError {
-  readonly code: string
+  readonly code: ErrorCode
   readonly message: string
 }
 

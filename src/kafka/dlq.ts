@@ -18,7 +18,7 @@ import type {Consumer, EachBatchPayload, Message, Producer} from 'kafkajs'
 
 import type {ConsumedRecord} from '../core/record.js'
 import type {OutgoingMessage} from '../core/dlq-replay.js'
-import {KafkitError} from '../errors.js'
+import {KafkitError, notFound} from '../errors.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
@@ -38,7 +38,7 @@ export async function dlqPartitions(conn: KafkaConnection, topic: string): Promi
   const client = await groupsClient(conn)
   const [found] = client.topicPartitions([topic])
   if (found === undefined) {
-    throw new KafkitError(`topic "${topic}" does not exist on ${conn.brokersLabel}`, {code: 'TOPIC_NOT_FOUND', hint: 'kafkit topics list shows what exists'})
+    throw notFound('topic', [topic], conn.brokersLabel)
   }
   const partitions = found.partitions.map((partition) => ({topic, partition}))
   const [starts, ends] = await Promise.all([client.logOffsets(partitions, 'earliest'), client.logOffsets(partitions, 'latest')])

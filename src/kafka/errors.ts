@@ -4,7 +4,7 @@
  */
 import {createRequire} from 'node:module'
 
-import {KafkitError} from '../errors.js'
+import {KafkitError, kafkaErrorName, type ErrorCode} from '../errors.js'
 
 const require = createRequire(import.meta.url)
 
@@ -62,14 +62,14 @@ const DETAIL_IN_BROKER_MESSAGE = new Set(['INVALID_CONFIG', 'INVALID_REQUEST', '
  * words it: `code` is Kafka's name of the error, `message` one line — kafkit's wording, or the
  * broker's own message where that names the detail (or kafkit has no wording for the error).
  */
-export function kafkaErrorOfCode(errorCode: number, brokerMessage?: string | null): {code: string; message: string} {
+export function kafkaErrorOfCode(errorCode: number, brokerMessage?: string | null): {code: ErrorCode; message: string} {
   const {errorCodes} = require('kafkajs/src/protocol/error.js') as {errorCodes: {type: string; code: number; message: string}[]}
   const known = errorCodes.find((e) => e.code === errorCode)
   const code = known?.type ?? NEWER_ERROR_TYPES[errorCode] ?? `KAFKA_ERROR_${errorCode}`
   const fromBroker = brokerMessage?.trim() ? brokerMessage.trim().replace(/\.$/, '') : undefined
   const ours = PROTOCOL_MESSAGES[code]
   const message = (DETAIL_IN_BROKER_MESSAGE.has(code) ? (fromBroker ?? ours) : (ours ?? fromBroker)) ?? known?.message ?? `Kafka error code ${errorCode}`
-  return {code, message: message.split('\n')[0]}
+  return {code: kafkaErrorName(code), message: message.split('\n')[0]}
 }
 
 const SOCKET_CAUSES: Record<string, string> = {
@@ -118,14 +118,14 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
     }
     if (typeof e?.type === 'string' && typeof e.brokerMessage === 'string') {
       // The broker's own words (CreateTopics, see create-topics-error-message.ts), as Kafka's tools print them.
-      return new KafkitError(e.brokerMessage.replace(/\.$/, ''), {code: e.type, cause: error})
+      return new KafkitError(e.brokerMessage.replace(/\.$/, ''), {code: kafkaErrorName(e.type), cause: error})
     }
     // kafkajs looks up the leader of an offline partition (-1) as a broker.
     if (e?.name === 'KafkaJSBrokerNotFound' && /Broker -1 /.test(e.message)) {
       return new KafkitError(PROTOCOL_MESSAGES.LEADER_NOT_AVAILABLE, {code: 'LEADER_NOT_AVAILABLE', cause: error})
     }
     if (typeof e?.type === 'string' && PROTOCOL_MESSAGES[e.type]) {
-      return new KafkitError(PROTOCOL_MESSAGES[e.type], {code: e.type, cause: error})
+      return new KafkitError(PROTOCOL_MESSAGES[e.type], {code: kafkaErrorName(e.type), cause: error})
     }
   }
   const innermost = chain.at(-1) ?? error
@@ -136,7 +136,7 @@ export function translateKafkaError(error: unknown, brokers: string): KafkitErro
   if (/Connection (error|timeout)|Closed connection|not connected/i.test(message)) {
     return new KafkitError(`cannot reach Kafka at ${brokers} (${message})`, {code: 'UNREACHABLE', cause: error})
   }
-  return new KafkitError(message.split('\n')[0], {code: (innermost as any)?.type ?? 'KAFKA_ERROR', cause: error})
+  return new KafkitError(message.split('\n')[0], {code: kafkaErrorName((innermost as any)?.type ?? 'KAFKA_ERROR'), cause: error})
 }
 
 function stripPrefix(message: string): string {

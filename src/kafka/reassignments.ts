@@ -6,7 +6,7 @@
  * DescribeLogDirs) and the per-broker throttle rates (kafkajs DescribeConfigs, which sends a
  * broker's resource to that broker).
  */
-import {KafkitError} from '../errors.js'
+import {KafkitError, type ErrorCode} from '../errors.js'
 import type {KafkaConnection} from './connection.js'
 import {kafkaErrorOfCode, translateKafkaError} from './errors.js'
 import {connectionCluster} from './groups.js'
@@ -29,7 +29,7 @@ export interface PartitionTargetResult {
   topic: string
   partition: number
   /** One line in kafkit's words, or null. */
-  error: {code: string; message: string} | null
+  error: {code: ErrorCode; message: string} | null
 }
 
 export interface ReplicaSize {

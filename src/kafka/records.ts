@@ -8,6 +8,7 @@
  * warning for offsets below the start, and drops the new log start the broker answers with.
  */
 import type {TopicPartition, TopicPartitionOffset} from '../core/topic-partition.js'
+import {kafkaErrorName, type ErrorCode} from '../errors.js'
 import type {KafkaConnection} from './connection.js'
 import {kafkaErrorOfCode} from './errors.js'
 import {connectionCluster} from './groups.js'
@@ -36,7 +37,7 @@ interface RecordsCluster {
 export interface RecordsDeletion extends TopicPartition {
   /** The new log start (null when the partition failed). */
   readonly lowWatermark: number | null
-  readonly error: {readonly code: string; readonly message: string} | null
+  readonly error: {readonly code: ErrorCode; readonly message: string} | null
 }
 
 /**
@@ -88,7 +89,7 @@ export function deleteRecords(conn: KafkaConnection, items: readonly TopicPartit
             const failedPartitions = new Set(failed.map((f) => f.partition))
             for (const f of failed) {
               const {code, message} = kafkaErrorOfCode(f.error?.code ?? -1)
-              found.set(key({topic, partition: f.partition}), {topic, partition: f.partition, lowWatermark: null, error: {code: f.error?.type ?? code, message}})
+              found.set(key({topic, partition: f.partition}), {topic, partition: f.partition, lowWatermark: null, error: {code: f.error?.type === undefined ? code : kafkaErrorName(f.error.type), message}})
             }
             for (const p of partitions) {
               if (!failedPartitions.has(p.partition)) found.set(key({topic, partition: p.partition}), {topic, partition: p.partition, lowWatermark: null, error: null})

@@ -301,7 +301,7 @@ export async function createTopic(conn: KafkaConnection, topic: TopicToCreate): 
   const created = await conn.run('create topic', () => sendCreateTopics(admin, [topic], conn.timeoutMs))
   if (!created) throw new KafkitError(`topic "${topic.topic}" already exists`, {code: 'TOPIC_ALREADY_EXISTS'})
   const [failure] = await waitForLeaders(conn, admin, [{topic: topic.topic, partitions: topic.partitions}])
-  if (failure) throw new KafkitError(failure.error, {code: 'NO_LEADER', hint: 'check kafkit cluster health'})
+  if (failure) throw new KafkitError(failure.error, {code: 'LEADER_NOT_AVAILABLE', hint: 'check kafkit cluster health'})
 }
 
 export async function addPartitionsReportingFailures(conn: KafkaConnection, items: PartitionsToAdd[]): Promise<TopicFailure[]> {

@@ -6,7 +6,7 @@ import type {Admin} from 'kafkajs'
 
 import type {LiveBroker, LiveClusterState, LiveConfigEntry, LivePartition, LiveTopic} from '../core/cluster-state.js'
 import {isInternalTopic} from '../core/cluster-state.js'
-import {KafkitError} from '../errors.js'
+import {KafkitError, notFound} from '../errors.js'
 import type {KafkaConnection} from './connection.js'
 
 const CONFIG_RESOURCE_TOPIC = 2
@@ -109,10 +109,7 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
     const names = opts.names ?? []
     const missing = names.filter((n) => !byName.has(n))
     if (missing.length > 0) {
-      throw new KafkitError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found on ${conn.brokersLabel}`, {
-        code: 'UNKNOWN_TOPIC',
-        hint: 'kafkit topics list shows what exists',
-      })
+      throw notFound('topic', missing, conn.brokersLabel)
     }
     const {prefix} = opts
     const wanted = new Set(names)

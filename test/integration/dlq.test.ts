@@ -98,7 +98,7 @@ describe('dlq inspect', () => {
   it('an unknown DLQ topic is one line and exit 1', async () => {
     const res = await kafkit(['dlq', 'inspect', uniqueName('no.such.dlq')])
     expect(res.code).toBe(1)
-    expect(res.stderr).toMatch(/^kafkit: topic "no\.such\.dlq\.[0-9a-f]+" does not exist on .* — kafkit topics list shows what exists\n$/)
+    expect(res.stderr).toMatch(/^kafkit: topic "no\.such\.dlq\.[0-9a-f]+" not found on .* — kafkit topics list shows what exists\n$/)
   })
 })
 

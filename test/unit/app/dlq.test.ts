@@ -62,7 +62,7 @@ describe('inspectDlqTopic', () => {
   it('an unknown DLQ is TOPIC_NOT_FOUND', async () => {
     const error = await rejection(inspectDlqTopic(dlqCluster().client(), 'nope'))
     expect(error.code).toBe('TOPIC_NOT_FOUND')
-    expect(error.message).toBe('topic "nope" does not exist on fake:9092')
+    expect(error.message).toBe('topic "nope" not found on fake:9092')
   })
 
   it('reads every partition from its log start to its end with a throwaway group, deleted afterwards', async () => {

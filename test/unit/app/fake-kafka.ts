@@ -21,7 +21,7 @@ import {activeGroupError, RESETTABLE_GROUP_STATES} from '../../../src/core/consu
 import type {CommittedOffset, GroupMemberAssignment} from '../../../src/core/lag.js'
 import {TOPIC_CONFIGS} from '../../../src/core/topic-configs.js'
 import {compareTopicPartitions, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../../../src/core/topic-partition.js'
-import {KafkitError} from '../../../src/errors.js'
+import {KafkitError, kafkaErrorName, notFound, type ErrorCode} from '../../../src/errors.js'
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -260,10 +260,7 @@ export class FakeKafka {
   }
 
   private unknownTopicError(missing: string[]): KafkitError {
-    return new KafkitError(`topic${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found on ${this.brokersLabel}`, {
-      code: 'UNKNOWN_TOPIC',
-      hint: 'kafkit topics list shows what exists',
-    })
+    return notFound('topic', missing, this.brokersLabel)
   }
 
   private group(name: string): FakeGroup {
@@ -477,7 +474,7 @@ export class FakeKafka {
 
       dlqPartitions: async (topic) => {
         const t = this.topics.get(topic)
-        if (!t) throw new KafkitError(`topic "${topic}" does not exist on ${this.brokersLabel}`, {code: 'TOPIC_NOT_FOUND', hint: 'kafkit topics list shows what exists'})
+        if (!t) throw notFound('topic', [topic], this.brokersLabel)
         return t.partitions.map((p) => {
           if (p.leader < 0) throw new KafkitError(`partition ${topic}:${p.partition} has no leader; try again when the cluster has recovered`, {code: 'LEADER_NOT_AVAILABLE'})
           return {partition: p.partition, start: p.logStart, end: p.logEnd}
@@ -553,7 +550,7 @@ export class FakeKafka {
       // -- the protocol module's admin APIs, as maps --
       incrementalAlterConfigs: async (changes) =>
         changes.map((c) => {
-          if (c.type !== 'topic') return {type: c.type, name: c.name, error: {code: 'NOT_MODELLED', message: 'broker configs are not modelled by the fake'}}
+          if (c.type !== 'topic') return {type: c.type, name: c.name, error: {code: kafkaErrorName('NOT_MODELLED'), message: 'broker configs are not modelled by the fake'}}
           const t = this.topics.get(c.name)
           if (!t) return {type: c.type, name: c.name, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}}
           Object.assign(t.overrides, c.set ?? {})
@@ -576,7 +573,7 @@ export class FakeKafka {
       electLeaders: async ({partitions}) => {
         const refs = partitions ?? [...this.topics.values()].flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
         return refs
-          .map((ref) => {
+          .map((ref): {topic: string; partition: number; error: {code: ErrorCode; message: string} | null} => {
             const p = this.topics.get(ref.topic)?.partitions[ref.partition]
             if (!p) return {...ref, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}}
             if (p.leader === p.replicas[0]) return {...ref, error: {code: 'ELECTION_NOT_NEEDED', message: 'the preferred leader is already the leader'}}
@@ -608,7 +605,7 @@ export class FakeKafka {
         }),
 
       alterScramCredentials: async (changes) => {
-        const results: {user: string; error: null | {code: string; message: string}}[] = []
+        const results: {user: string; error: null | {code: ErrorCode; message: string}}[] = []
         for (const u of changes.upsert ?? []) {
           const creds = this.scram.get(u.user) ?? new Map<string, number>()
           creds.set(u.mechanism, u.iterations ?? 4096)

@@ -103,7 +103,7 @@ describe('describeGroup', () => {
 describe('groupsLag', () => {
   it('refuses no groups, and groups together with --all-groups, before any request', async () => {
     const fake = cluster()
-    expect((await rejection(groupsLag(fake.client(), {groups: [], allGroups: false, timeLag: false}))).code).toBe('INVALID_ARGS')
+    expect((await rejection(groupsLag(fake.client(), {groups: [], allGroups: false, timeLag: false}))).code).toBe('INVALID_FLAG')
     expect((await rejection(groupsLag(fake.client(), {groups: ['a'], allGroups: true, timeLag: false}))).message).toBe('name groups or pass --all-groups, not both')
     expect(fake.calls).toEqual([])
   })

@@ -69,10 +69,10 @@ describe('describeTopicsNamed', () => {
     expect(described[0].configs.find((c) => c.name === 'cleanup.policy')).toEqual({name: 'cleanup.policy', value: 'delete', source: 'default'})
   })
 
-  it('an unknown name fails with the adapter\'s UNKNOWN_TOPIC line; a prefix matching nothing says so', async () => {
+  it('an unknown name fails with the adapter\'s TOPIC_NOT_FOUND line; a prefix matching nothing says so', async () => {
     const fake = cluster()
     const unknown = await rejection(describeTopicsNamed(fake.client(), {names: ['nope', 'payments', 'gone']}))
-    expect(unknown.code).toBe('UNKNOWN_TOPIC')
+    expect(unknown.code).toBe('TOPIC_NOT_FOUND')
     expect(unknown.message).toBe('topics "nope", "gone" not found on fake:9092')
     const empty = await rejection(describeTopicsNamed(fake.client(), {names: [], prefix: 'billing.'}))
     expect(empty.message).toBe('no topic starts with "billing." on fake:9092')

@@ -297,7 +297,7 @@ describe('resolveTopicScopes', () => {
 
   it('names every unknown topic and partition at once', () => {
     const error = errorOf(() => resolveTopicScopes([parseTopicScope('orders:2,7,9'), parseTopicScope('ordres'), parseTopicScope('payments:2')], live))
-    expect(error.code).toBe('UNKNOWN_TOPIC_OR_PARTITION')
+    expect(error.code).toBe('TOPIC_NOT_FOUND')
     expect(error.message).toBe(
       'unknown partition orders:7 (orders has partitions 0-5); unknown partition orders:9 (orders has partitions 0-5); ' +
         'unknown topic "ordres"; unknown partition payments:2 (payments has partitions 0,1)',
