@@ -1,5 +1,5 @@
 import {KafkaCommand} from '../../cli/base-command.js'
-import {plural, renderTable} from '../../cli/render.js'
+import {renderClusterHealth} from '../../cli/render-cluster.js'
 import {clusterHealth, type ClusterHealth} from '../../app/cluster.js'
 import {ExitCode} from '../../errors.js'
 
@@ -13,17 +13,7 @@ replica lists name but that are down. Exit codes: 0 healthy, 3 problems found, 1
 
   async run(): Promise<ClusterHealth> {
     const result = await clusterHealth(await this.connection())
-    this.render(result, (r) => {
-      const down = r.brokersDown.length === 0 ? '' : ` up (${plural(r.brokersDown.length, 'broker')} down: ${r.brokersDown.join(', ')})`
-      const head = `${r.healthy ? 'healthy' : 'UNHEALTHY'}: ${plural(r.brokers, 'broker')}${down}, ${plural(r.topics, 'topic')}, ${plural(r.partitions, 'partition')}; ` +
-        `${r.offline} offline, ${r.underReplicated} under-replicated, ${r.underMinIsr} under min ISR`
-      const note = r.notLedByPreferredReplica === 0 ? '' : `\nnote: ${plural(r.notLedByPreferredReplica, 'partition')} ${r.notLedByPreferredReplica === 1 ? 'is' : 'are'} not led by the preferred (first) replica; kafkit topics elect-leaders --all moves leadership back`
-      if (r.problems.length === 0) return `${head}${note}`
-      return `${head}${note}\n\n${renderTable(
-        ['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'MIN ISR', 'PROBLEMS'],
-        r.problems.map((p) => [p.topic, p.partition, p.leader < 0 ? 'none' : p.leader, p.replicas.join(','), p.isr.join(','), p.minIsr, p.problems.join(', ')]),
-      )}`
-    })
+    this.render(result, renderClusterHealth)
     if (!result.healthy) process.exitCode = ExitCode.thresholdBreached
     return result
   }

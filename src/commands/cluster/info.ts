@@ -1,5 +1,5 @@
 import {KafkaCommand} from '../../cli/base-command.js'
-import {renderKeyValues, renderTable} from '../../cli/render.js'
+import {renderClusterInfo} from '../../cli/render-cluster.js'
 import {clusterInfo, type ClusterDescription} from '../../app/cluster.js'
 
 export default class ClusterInfo extends KafkaCommand<typeof ClusterInfo> {
@@ -11,20 +11,7 @@ export default class ClusterInfo extends KafkaCommand<typeof ClusterInfo> {
 
   async run(): Promise<ClusterDescription> {
     const result = await clusterInfo(await this.connection())
-    this.render(result, (r) =>
-      [
-        renderKeyValues([
-          ['cluster id', r.clusterId],
-          ['controller', r.controller],
-          ['brokers', r.brokers.length],
-        ]),
-        '',
-        renderTable(
-          ['ID', 'ADDRESS', 'RACK', 'CONTROLLER'],
-          r.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`, b.rack, b.nodeId === r.controller ? 'yes' : '']),
-        ),
-      ].join('\n'),
-    )
+    this.render(result, renderClusterInfo)
     return result
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
-import {renderKeyValues, renderTable} from '../../cli/render.js'
+import {renderTopicDescriptions} from '../../cli/render-topics.js'
 import {describeTopicsNamed, type TopicDescription} from '../../app/topics.js'
 import {KafkitError} from '../../errors.js'
 
@@ -33,25 +33,7 @@ A partition without a leader (offline) shows LEADER none, as kafka-topics --desc
     if (named.length === 0 && prefix === undefined) throw new KafkitError('missing required argument: topic (topic names), or --prefix')
     const results = await describeTopicsNamed(await this.connection(), {names: named, prefix, allConfigs: this.flags['all-configs']})
     const single = named.length === 1 && prefix === undefined
-    this.render(single ? results[0] : results, (r) => (Array.isArray(r) ? r : [r]).map(renderTopic).join('\n\n'))
+    this.render(single ? results[0] : results, renderTopicDescriptions)
     return single ? results[0] : results
   }
-
-}
-
-function renderTopic(r: TopicDescription): string {
-  return [
-    renderKeyValues([
-      ['topic', r.name],
-      ['partitions', r.partitions.length],
-      ['replication factor', r.replicationFactor],
-    ]),
-    '',
-    renderTable(
-      ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'OFFLINE'],
-      r.partitions.map((p) => [p.partition, p.leader < 0 ? 'none' : p.leader, p.replicas.join(','), p.isr.join(','), p.offlineReplicas?.join(',')]),
-    ),
-    '',
-    r.configs.length === 0 ? 'configs: all at Kafka defaults' : renderTable(['CONFIG', 'VALUE', 'SOURCE'], r.configs.map((c) => [c.name, c.value, c.source])),
-  ].join('\n')
 }

@@ -1,18 +1,9 @@
 import {BaseCommand} from '../../cli/base-command.js'
+import {renderLintResult, type LintResult} from '../../cli/render-lint.js'
 import {topicsFileFlags} from '../../cli/topics-file.js'
 import {readTopicsFile} from '../../app/declarative-topics.js'
-import {formatProblem, formatProblems, type Problem} from '../../core/problem.js'
+import {formatProblem} from '../../core/problem.js'
 import {ExitCode} from '../../errors.js'
-
-export interface LintResult {
-  file: string
-  env?: string
-  topics: number
-  errors: number
-  warnings: number
-  /** Every problem; `text` (the formatted line) in JSON/YAML output. */
-  problems: (Problem & {text?: string})[]
-}
 
 export default class TopicsLint extends BaseCommand<typeof TopicsLint> {
   static summary = 'Check topics.yaml offline: schema, config names and values, policy rules (exit 1 on errors)'
@@ -36,13 +27,7 @@ max partitions) have the severity the file gives them: error, warn or off.`
       warnings: problems.length - errors,
       problems,
     }
-    this.render(result, (r) =>
-      [
-        // A rule many topics break is one line; -o json has every instance.
-        ...formatProblems(r.problems, {listAll: '-o json lists all'}),
-        `${r.file}: ${r.errors === 0 ? `${r.topics} topics OK` : 'invalid'}; ${r.errors} error${r.errors === 1 ? '' : 's'}, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}`,
-      ].join('\n'),
-    )
+    this.render(result, renderLintResult)
     if (errors > 0) process.exitCode = ExitCode.error
     return result
   }

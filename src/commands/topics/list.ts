@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
-import {renderTable} from '../../cli/render.js'
+import {renderTopicList} from '../../cli/render-topics.js'
 import {listTopics, type TopicListEntry} from '../../app/topics.js'
 
 export type {TopicListEntry}
@@ -17,9 +17,7 @@ export default class TopicsList extends KafkaCommand<typeof TopicsList> {
 
   async run(): Promise<TopicListEntry[]> {
     const result = await listTopics(await this.connection(), {internal: this.flags.internal, prefix: this.flags.prefix})
-    this.render(result, (r) =>
-      r.length === 0 ? 'no topics' : renderTable(['TOPIC', 'PARTITIONS', 'RF'], r.map((t) => [t.name, t.partitions, t.replicationFactor])),
-    )
+    this.render(result, renderTopicList)
     return result
   }
 }
