@@ -8,17 +8,15 @@ import type {LiveBroker, LiveClusterState, LiveConfigEntry, LivePartition, LiveT
 import {isInternalTopic} from '../core/cluster-state.js'
 import {KafkitError, notFound} from '../errors.js'
 import type {KafkaConnection} from './connection.js'
+import {CONFIG_SOURCE_NAMES} from './protocol/describe-configs.js'
 
 const CONFIG_RESOURCE_TOPIC = 2
 const CONFIG_RESOURCE_BROKER = 4
-const CONFIG_SOURCES: Record<number, LiveConfigEntry['source']> = {
-  0: 'unknown',
-  1: 'topic',
-  2: 'dynamic-broker',
-  3: 'dynamic-default-broker',
-  4: 'static-broker',
-  5: 'default',
-  6: 'unknown',
+const TOPIC_CONFIG_SOURCES = new Set<string>(['topic', 'dynamic-broker', 'dynamic-default-broker', 'static-broker', 'default'])
+/** Kafka's config source id as a topic's config sees it (the others cannot apply to a topic). */
+function topicConfigSource(id: number): LiveConfigEntry['source'] {
+  const name = CONFIG_SOURCE_NAMES[id]
+  return name !== undefined && TOPIC_CONFIG_SOURCES.has(name) ? (name as LiveConfigEntry['source']) : 'unknown'
 }
 
 /** localeCompare's order, with one collator instead of one per comparison (10,000 topics: 70 -> 28 ms). */
@@ -138,7 +136,7 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
       for (const e of r.configEntries) {
         topic.configs[e.configName] = {
           value: e.configValue ?? null,
-          source: CONFIG_SOURCES[(e as any).configSource] ?? 'unknown',
+          source: topicConfigSource((e as any).configSource),
           readOnly: e.readOnly,
           sensitive: e.isSensitive,
         }
