@@ -3,7 +3,7 @@
  * failure time range and samples, accumulated record by record. Pure.
  */
 import type {DlqFailure, DlqFormat} from './dlq.js'
-import {decodeDlqRecord, failureTime} from './dlq.js'
+import {decodeWithDlqDecoders, failureTime} from './dlq.js'
 import {type JsonBytes, nullableBytesToJson} from './json-bytes.js'
 import type {ConsumedRecord} from './record.js'
 
@@ -78,7 +78,7 @@ export class DlqInspector {
 
   add(record: ConsumedRecord): void {
     this.records++
-    const decoded = decodeDlqRecord(record)
+    const decoded = decodeWithDlqDecoders(record)
     if (!decoded.ok) {
       this.undecodable++
       if (this.undecodableSamples.length < this.sampleSize) {

@@ -16,7 +16,7 @@
  */
 import {Buffer} from 'node:buffer'
 import {type ConsumedRecord, type RecordHeaders, headerValues} from './record.js'
-import {type DlqFailure, RETRY_COUNT_HEADER, decodeDlqRecord, failureTime} from './dlq.js'
+import {type DlqFailure, RETRY_COUNT_HEADER, decodeWithDlqDecoders, failureTime} from './dlq.js'
 import type {RecordFilter} from './record-filter.js'
 
 export const REPLAY_SOURCE_TOPIC_HEADER = 'kafkit-replay-source-topic'
@@ -154,7 +154,7 @@ export function shouldPark(failure: DlqFailure, maxRetries: number | undefined):
  */
 export function decideReplay(record: ConsumedRecord, options: ReplaySettings & {replayTime: number}, selectedSoFar: number): ReplayDecision {
   if (options.max !== undefined && selectedSoFar >= options.max) return {action: 'limit-reached'}
-  const decoded = decodeDlqRecord(record)
+  const decoded = decodeWithDlqDecoders(record)
   if (!decoded.ok) return {action: 'undecodable', reason: decoded.reason}
   const {failure} = decoded
   const rejection = filterRejection(record, failure, options.filter)

@@ -40,6 +40,7 @@ import {Buffer, isUtf8} from 'node:buffer'
 import {jsonValueToBytes} from './json-bytes.js'
 import {type TextSpan, jsonObjectMemberSpans} from './json-text.js'
 import {type ConsumedRecord, type RecordHeaders, lastHeaderValue} from './record.js'
+import {DecoderChain, type Decoder} from './record-decoders.js'
 
 export type DlqFormat = 'spring-kafka' | 'kafka-connect' | 'headers' | 'json-envelope'
 
@@ -392,4 +393,39 @@ export function decodeDlqRecord(record: ConsumedRecord): DlqDecodeResult {
     if (error instanceof Undecodable) return {ok: false, reason: error.message}
     throw error
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The DLQ envelope as a record decoder (record-decoders.ts)
+
+/** decodeDlqRecord once per record, however often the chain asks (whether it can, then the failure). */
+const decodedRecords = new WeakMap<ConsumedRecord, DlqDecodeResult>()
+
+function decodeOnce(record: ConsumedRecord): DlqDecodeResult {
+  let result = decodedRecords.get(record)
+  if (result === undefined) {
+    result = decodeDlqRecord(record)
+    decodedRecords.set(record, result)
+  }
+  return result
+}
+
+/** A DLQ record (metadata headers, or a JSON envelope value) decodes to its DlqFailure. */
+export const dlqDecoder: Decoder<ConsumedRecord> = {
+  name: 'dlq',
+  canDecode: (record) => decodeOnce(record).ok,
+  decode(record) {
+    const result = decodeOnce(record)
+    if (!result.ok) throw new RangeError(result.reason)
+    return result.failure
+  },
+}
+
+/** The record decoders of `dlq inspect` and `dlq replay`. */
+export const DLQ_DECODERS = new DecoderChain<ConsumedRecord>([dlqDecoder])
+
+/** The failure, or why no DLQ decoder can decode the record. */
+export function decodeWithDlqDecoders(record: ConsumedRecord): DlqDecodeResult {
+  const decoded = DLQ_DECODERS.decode(record)
+  return decoded === undefined ? {ok: false, reason: (decodeOnce(record) as {reason: string}).reason} : {ok: true, failure: decoded.value as DlqFailure}
 }

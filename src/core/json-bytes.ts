@@ -7,14 +7,17 @@
  * On input, an object whose only member is "base64" with a string value is read as bytes. To
  * produce a value whose text really is `{"base64":"..."}`, pass it as a JSON string instead.
  */
-import {Buffer, isUtf8} from 'node:buffer'
+import {Buffer} from 'node:buffer'
 import {compactJson} from './json-text.js'
+import {OUTPUT_DECODERS, bytesDecoder, decodeField} from './record-decoders.js'
 
 export type JsonBytes = string | {base64: string}
 
+/** What the output decoder chain makes of the bytes: UTF-8 text as a string, other bytes as base64. */
 export function bytesToJson(bytes: Buffer): JsonBytes {
-  // isUtf8 rejects overlong forms and encoded surrogates, so the string decodes back to the same bytes.
-  return isUtf8(bytes) ? bytes.toString('utf8') : {base64: bytes.toString('base64')}
+  // The UTF-8 decoder rejects overlong forms and encoded surrogates, so the string decodes back to the same bytes.
+  const decoded = decodeField(OUTPUT_DECODERS, bytes)!
+  return decoded.decoder === bytesDecoder.name ? {base64: bytes.toString('base64')} : (decoded.value as string)
 }
 
 export function nullableBytesToJson(bytes: Buffer | null): JsonBytes | null {

@@ -23,11 +23,12 @@
  * Regular expressions (`matches`) are JavaScript's (RE2's inline `(?i)` is not): flags go in a
  * second argument, `s.matches("^refund", "i")`. Literal patterns are checked when compiling.
  */
-import {Buffer, isUtf8} from 'node:buffer'
+import {Buffer} from 'node:buffer'
 
 import {Environment, type ASTNode, type ParseResult} from '@marcbachmann/cel-js'
 
 import {type ConsumedRecord, headerValues, parseHeaderFlag} from './record.js'
+import {FILTER_DECODERS, OUTPUT_DECODERS, bytesDecoder, decodeField, type DecoderChain, type FieldBytes} from './record-decoders.js'
 
 export interface RecordFilter {
   /** The --where texts, as given. */
@@ -128,28 +129,20 @@ class RecordView {
   }
 }
 
-function text(bytes: Buffer | null): string | null {
-  if (bytes === null) return null
-  // Decoding first and checking only when a replacement character shows up saves a second pass.
-  const decoded = bytes.toString('utf8')
-  return decoded.includes('\uFFFD') && !isUtf8(bytes) ? null : decoded
+/** What a decoder chain makes of the bytes; null for null, and for bytes only the raw-bytes decoder takes. */
+function decodedOrNull(chain: DecoderChain<FieldBytes>, bytes: Buffer | null): unknown {
+  const decoded = decodeField(chain, bytes)
+  return decoded === null || decoded.decoder === bytesDecoder.name ? null : decoded.value
 }
 
-/** JSON when it is JSON, else the text; null for null or non-UTF-8 bytes. */
+/** Keys and header values: the text; null for null or non-UTF-8 bytes. */
+function text(bytes: Buffer | null): string | null {
+  return decodedOrNull(OUTPUT_DECODERS, bytes) as string | null
+}
+
+/** JSON when it is JSON, else the text; null for null or non-UTF-8 bytes (the --where decoder chain). */
 export function parseValue(bytes: Buffer | null): unknown {
-  const value = text(bytes)
-  if (value === null) return null
-  // Only text that can start a JSON document is tried: plain text is common and a throw is slow.
-  let i = 0
-  while (i < value.length && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 10 || value.charCodeAt(i) === 13 || value.charCodeAt(i) === 9)) i++
-  const first = value.charCodeAt(i)
-  const jsonStart = first === 123 || first === 91 || first === 34 || first === 45 || (first >= 48 && first <= 57) || first === 116 || first === 102 || first === 110
-  if (!jsonStart) return value
-  try {
-    return JSON.parse(value)
-  } catch {
-    return value
-  }
+  return decodedOrNull(FILTER_DECODERS, bytes)
 }
 
 // ---------------------------------------------------------------------------------------------
