@@ -1,8 +1,38 @@
-/** The flags that name what `kafkit configs ...` works on: one broker, every broker, or one topic. */
+/** What `kafkit configs set | delete` share: the flags naming the resource, and plan → confirm → apply. */
 import {Flags} from '@oclif/core'
 
+import {applyConfigPlan, planConfigChange, type ConfigChangeRequest} from '../app/configs.js'
+import type {KafkaClient} from '../app/kafka-client.js'
+import type {ConfigResourceRef} from '../core/config-changes.js'
+import {confirmDestructive} from './confirm.js'
+import {configChangeQuestion, type ConfigChangeOutcome} from './render-configs.js'
+
+/** One broker, every broker, or one topic. */
 export const configResourceFlags = {
   broker: Flags.string({description: 'one broker, by id (kafkit cluster info lists them)', helpValue: 'ID'}),
   'broker-default': Flags.boolean({description: 'the cluster-wide default of every broker'}),
   topic: Flags.string({description: 'one topic', helpValue: 'NAME'}),
+}
+
+export const configChangeFlags = {
+  ...configResourceFlags,
+  'dry-run': Flags.boolean({description: 'show what would change (old -> new); change nothing'}),
+  yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
+}
+
+/** Plans the change, asks (or needs --yes) unless it is a dry run or changes nothing, applies it. */
+export async function changeConfigs(
+  kafka: KafkaClient,
+  resource: ConfigResourceRef,
+  change: ConfigChangeRequest,
+  flags: {'dry-run': boolean; yes: boolean},
+): Promise<ConfigChangeOutcome> {
+  const plan = await planConfigChange(kafka, resource, change)
+  let applied = false
+  if (!flags['dry-run'] && plan.changes.some((c) => !c.unchanged)) {
+    await confirmDestructive({question: configChangeQuestion(plan), confirmed: flags.yes, flag: '--yes (or --dry-run to only see the change)'})
+    await applyConfigPlan(kafka, plan)
+    applied = true
+  }
+  return {...plan, dryRun: flags['dry-run'], applied}
 }

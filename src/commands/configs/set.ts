@@ -1,10 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
-import {applyConfigPlan, planConfigChange} from '../../app/configs.js'
 import {KafkaCommand} from '../../cli/base-command.js'
-import {configResourceFlags} from '../../cli/config-resource-flags.js'
-import {confirmDestructive} from '../../cli/confirm.js'
-import {configChangeQuestion, renderConfigChange, type ConfigChangeOutcome} from '../../cli/render-configs.js'
+import {changeConfigs, configChangeFlags} from '../../cli/config-resource-flags.js'
+import {renderConfigChange, type ConfigChangeOutcome} from '../../cli/render-configs.js'
 import {parseKeyValues, resourceFromFlags} from '../../core/config-changes.js'
 
 export default class ConfigsSet extends KafkaCommand<typeof ConfigsSet> {
@@ -22,26 +20,13 @@ read-only broker keys are refused, and the broker validates the change before ka
   static strict = false
 
   static args = {assignment: Args.string({required: true, description: 'KEY=VALUE pairs'})}
-  static flags = {
-    ...configResourceFlags,
-    'dry-run': Flags.boolean({description: 'show what would change (old -> new); change nothing'}),
-    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
-  }
+  static flags = configChangeFlags
 
   async run(): Promise<ConfigChangeOutcome> {
     const {argv} = await this.parse(ConfigsSet)
     const resource = resourceFromFlags(this.flags)
     const pairs = parseKeyValues(argv as string[])
-    const kafka = await this.connection()
-    const plan = await planConfigChange(kafka, resource, {set: pairs})
-    const changing = plan.changes.filter((c) => !c.unchanged)
-    let applied = false
-    if (!this.flags['dry-run'] && changing.length > 0) {
-      await confirmDestructive({question: configChangeQuestion(plan), confirmed: this.flags.yes, flag: '--yes (or --dry-run to only see the change)'})
-      await applyConfigPlan(kafka, plan)
-      applied = true
-    }
-    const result: ConfigChangeOutcome = {...plan, dryRun: this.flags['dry-run'], applied}
+    const result = await changeConfigs(await this.connection(), resource, {set: pairs}, this.flags)
     this.render(result, renderConfigChange)
     return result
   }
