@@ -150,12 +150,6 @@ export interface KafkaClient extends AdminExtra {
   /** The transactional writer of a replay (fences an earlier run with the same id). */
   openReplayWriter(options: {transactionalId: string; groupId: string; dlqTopic: string}): Promise<ReplayWriter>
 
-  // -- records: delete (topics truncate) ----------------------------------------------------
-  /** DeleteRecords: every record before each offset goes (it becomes the log start); one request per leader, per-partition results. */
-  deleteRecords(items: readonly TopicPartitionOffset[]): Promise<RecordsDeletion[]>
-}
-
-export type {ConsumedRecord, OutgoingMessage, ProducerMessage}
   // -- partition reassignment (topics reassign) --------------------------------------------
   /** Reassignments in progress, with their adding and removing replicas (of these topics, or all). */
   listReassignments(topics?: readonly string[]): Promise<ReassignmentInProgress[]>
@@ -165,5 +159,12 @@ export type {ConsumedRecord, OutgoingMessage, ProducerMessage}
   replicaSizes(brokers: readonly number[], partitions: readonly TopicPartition[]): Promise<ReplicaSizes>
   /** Each broker's own dynamic values of these configs (not the cluster-wide default). */
   brokerConfigOverrides(brokers: readonly number[], names: readonly string[]): Promise<BrokerConfigOverrides[]>
+
+  // -- records: delete (topics truncate) ----------------------------------------------------
+  /** DeleteRecords: every record before each offset goes (it becomes the log start); one request per leader, per-partition results. */
+  deleteRecords(items: readonly TopicPartitionOffset[]): Promise<RecordsDeletion[]>
+}
+
+export type {ConsumedRecord, OutgoingMessage, ProducerMessage}
 
 export type {BrokerConfigOverrides, PartitionTarget, PartitionTargetResult, ReassignmentInProgress, ReplicaSizes}
