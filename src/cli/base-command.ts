@@ -85,6 +85,31 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`kafkit: warning: ${message}\n`)
   }
 
+  /** A line that is neither the result nor a warning (a run's summary, problems found, what was written): stderr, always. */
+  protected message(line: string): void {
+    process.stderr.write(`${line}\n`)
+  }
+
+  /** Output exactly as given, no newline added (a script, a YAML document): stdout. */
+  protected output(data: string | Uint8Array): void {
+    process.stdout.write(data)
+  }
+
+  /** Where a command streams what it produces as it goes (consume's records): stdout. */
+  protected get outputStream(): NodeJS.WriteStream {
+    return process.stdout
+  }
+
+  /** Progress redrawn in place on stderr (`\r` first); callers check that stderr is a terminal. */
+  protected redraw(line: string): void {
+    process.stderr.write(`\r${line}`)
+  }
+
+  /** Ends a redrawn progress line so what follows starts on a line of its own. */
+  protected endRedraw(): void {
+    process.stderr.write('\n')
+  }
+
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<any> {
     // this.exit() inside run() and oclif's own exits pass straight through.
     if (err.code === 'EEXIT') throw err

@@ -12,6 +12,6 @@ export default class Completion extends BaseCommand<typeof Completion> {
   static args = {shell: Args.string({required: true, options: ['bash', 'zsh'], description: 'bash or zsh'})}
 
   async run(): Promise<void> {
-    process.stdout.write(this.args.shell === 'zsh' ? ZSH_COMPLETION_SCRIPT : BASH_COMPLETION_SCRIPT)
+    this.output(this.args.shell === 'zsh' ? ZSH_COMPLETION_SCRIPT : BASH_COMPLETION_SCRIPT)
   }
 }

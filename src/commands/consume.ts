@@ -66,7 +66,7 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
         exitAtEnd: flags['exit-at-end'],
         render,
         filter: filter === undefined ? undefined : (record) => filter.test(record),
-        output: process.stdout,
+        output: this.outputStream,
         signal: interrupt.signal,
         onProgress: (consumed, scanned) => (filter === undefined ? progress.update(consumed) : progress.update(scanned, `, ${consumed.toLocaleString('en-US')} matched`)),
         onOffline: (partitions) => {
@@ -80,7 +80,7 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
     const failed = filter === undefined ? undefined : failedEverywhere(filter)
     if (failed !== undefined) this.warning(failed)
     if (process.stderr.isTTY) {
-      process.stderr.write(`kafkit: consumed ${result.consumed} message(s)${filter === undefined ? '' : ` matching --where, of ${result.scanned} scanned`}\n`)
+      this.message(`kafkit: consumed ${result.consumed} message(s)${filter === undefined ? '' : ` matching --where, of ${result.scanned} scanned`}`)
     }
     const code = interrupt.exitCode()
     if (code !== undefined && result.reason === 'interrupted') this.exit(code)

@@ -74,7 +74,7 @@ A summary (sent, failed) goes to stderr. Exit 1 if any message was not acknowled
       throw new KafkitError(result.error.message, {code: result.error.code, hint: `${summary} (topic ${result.topic})${after}`})
     }
     const signal = interrupt.received()
-    process.stderr.write(`kafkit: produced to ${result.topic}: ${summary}${signal ? ` (stopped by ${signal}; the rest of the input was not read)` : ''}\n`)
+    this.message(`kafkit: produced to ${result.topic}: ${summary}${signal ? ` (stopped by ${signal}; the rest of the input was not read)` : ''}`)
     if (this.outputFormat === 'json') this.render(result, () => '')
     if (result.failed > 0) this.exit(1)
     const code = interrupt.exitCode()

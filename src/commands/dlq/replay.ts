@@ -73,14 +73,14 @@ Destination topics must exist (a dry run lists the missing ones and exits 1). As
         (p) => {
           if (!showProgress || Date.now() - lastDraw < 100) return
           lastDraw = Date.now()
-          process.stderr.write(`\r${renderReplayProgress(p)}`)
+          this.redraw(renderReplayProgress(p))
         },
         interrupt.signal,
       )
     } finally {
       interrupt.dispose()
     }
-    if (showProgress && lastDraw > 0) process.stderr.write('\n')
+    if (showProgress && lastDraw > 0) this.endRedraw()
     this.render(summary, renderReplaySummary)
     const failed = settings.filter.expression === undefined ? undefined : failedEverywhere(settings.filter.expression)
     if (failed !== undefined) this.warning(failed)

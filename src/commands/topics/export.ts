@@ -33,9 +33,9 @@ write (default: stdout), since the output is always topics.yaml.`
       } catch (error) {
         throw new KafkitError(`cannot write ${file}: ${fileErrorCause(error)}`)
       }
-      if (!this.jsonEnabled()) process.stderr.write(`wrote ${topics} topic(s) to ${file}\n`)
+      if (!this.jsonEnabled()) this.message(`wrote ${topics} topic(s) to ${file}`)
     } else if (!this.jsonEnabled()) {
-      process.stdout.write(yaml)
+      this.output(yaml)
     }
     return {...(file && file !== '-' ? {file} : {}), topics}
   }

@@ -36,7 +36,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes wit
     const spec = requireValidSpec(readTopicsFile(this.flags.file, this.flags.env))
     const {plan, summary} = await planTopics(await this.connection(), spec, {prune: this.flags.prune})
     const result: PlanOutput = {file: this.flags.file, summary, ...plan}
-    if (plan.errors.length > 0) process.stderr.write(`${formatProblems(plan.errors, {listAll: '-o json lists all'}).join('\n')}\n`)
+    if (plan.errors.length > 0) this.message(formatProblems(plan.errors, {listAll: '-o json lists all'}).join('\n'))
     if (this.outputFormat === 'markdown') this.log(renderPlanMarkdown(plan, summary, {file: this.flags.file}))
     else this.render(result, () => renderPlanText(plan, summary))
     if (plan.errors.length > 0) process.exitCode = ExitCode.error
