@@ -43,8 +43,9 @@ import type {
   TopicToCreate,
 } from '../kafka/topic-changes.js'
 import type {ClusterDescription, DescribeTopicsOptions} from '../kafka/topics.js'
-import type {RecordsDeletion} from '../kafka/records.js'
 import type {BrokerConfigOverrides, PartitionTarget, PartitionTargetResult, ReassignmentInProgress, ReplicaSizes} from '../kafka/reassignments.js'
+import type {RecordsDeletion} from '../kafka/records.js'
+import type {AclBinding, AclFilter} from '../core/acls.js'
 
 export type {
   BatchHandler,
@@ -163,8 +164,15 @@ export interface KafkaClient extends AdminExtra {
   // -- records: delete (topics truncate) ----------------------------------------------------
   /** DeleteRecords: every record before each offset goes (it becomes the log start); one request per leader, per-partition results. */
   deleteRecords(items: readonly TopicPartitionOffset[]): Promise<RecordsDeletion[]>
+
+  // -- ACLs (kafkit acls) -------------------------------------------------------------------
+  /** Every ACL matching the filter: one DescribeAcls request. */
+  describeAcls(filter: AclFilter): Promise<AclBinding[]>
+  /** One CreateAcls request for all of them. */
+  createAcls(bindings: readonly AclBinding[]): Promise<void>
+  /** Exactly these bindings (each an exact filter), one DeleteAcls request; the ones the broker deleted. */
+  deleteAcls(bindings: readonly AclBinding[]): Promise<AclBinding[]>
 }
 
 export type {ConsumedRecord, OutgoingMessage, ProducerMessage}
-
 export type {BrokerConfigOverrides, PartitionTarget, PartitionTargetResult, ReassignmentInProgress, ReplicaSizes}

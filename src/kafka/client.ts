@@ -22,6 +22,7 @@ import {
 import {alterReassignments, brokerConfigOverrides, listReassignments, replicaSizes} from './reassignments.js'
 import {deleteTopics, describeCluster, describeTopics, readClusterState} from './topics.js'
 import {describeConfigs} from './configs.js'
+import {createAcls, deleteAcls, describeAcls} from './acls.js'
 
 export function kafkaClient(conn: KafkaConnection): KafkaClient {
   const groups = () => groupsClient(conn)
@@ -62,12 +63,16 @@ export function kafkaClient(conn: KafkaConnection): KafkaClient {
     readToEnd: (options) => readToEnd(conn, options),
     openReplayWriter: (options) => openReplayWriter(conn, options),
 
-    deleteRecords: (items) => deleteRecords(conn, items),
-
     listReassignments: (topics) => listReassignments(conn, topics),
     alterReassignments: (targets) => alterReassignments(conn, targets),
     replicaSizes: (brokers, partitions) => replicaSizes(conn, brokers, partitions),
     brokerConfigOverrides: (brokers, names) => brokerConfigOverrides(conn, brokers, names),
+
+    deleteRecords: (items) => deleteRecords(conn, items),
+
+    describeAcls: (filter) => describeAcls(conn, filter),
+    createAcls: (bindings) => createAcls(conn, bindings),
+    deleteAcls: (bindings) => deleteAcls(conn, bindings),
 
     ...adminExtra(conn),
   }

@@ -40,6 +40,7 @@ export const KafkaToolClass = {
   configs: 'kafka.admin.ConfigCommand',
   reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
   leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
+  acls: 'kafka.admin.AclCommand',
   storage: 'kafka.tools.StorageTool',
   broker: 'kafka.Kafka',
 } as const
@@ -192,6 +193,17 @@ export interface SecureListener {
    * (tokens with alg none, the principal in sub, exp required): development only.
    */
   oauthbearer?: {validator: 'unsecured-jws'; principalClaim: 'sub'}
+  /**
+   * The cluster runs KRaft's StandardAuthorizer with allow.everyone.if.no.acl.found=false: the
+   * super users (User:ANONYMOUS of the PLAINTEXT and controller listeners, and `username` above;
+   * an OAUTHBEARER token with sub=username too) may do everything, any other principal only what
+   * an ACL grants. Absent on clusters started before the authorizer.
+   */
+  superUsers?: string[]
+  /** A SCRAM-SHA-512 user created at format time with no ACL: allowed nothing until granted. */
+  unprivileged?: {username: string; password: string}
+  /** The same cluster's PLAINTEXT listener (User:ANONYMOUS, a super user): for Kafka's own tools in tests. */
+  plaintextBootstrap?: string
 }
 
 export interface LocalCluster {
@@ -309,6 +321,7 @@ function nodeProperties(
   voters: string,
   nodes: number,
   tls?: {keystoreFile: string},
+  superUsers?: readonly string[],
 ): string {
   const rf = nodes >= 3 ? 3 : 1
   const minIsr = nodes >= 3 ? 2 : 1
@@ -328,6 +341,12 @@ listener.name.sasl_ssl.oauthbearer.connections.max.reauth.ms=3600000
 ssl.keystore.type=PEM
 ssl.keystore.location=${tls.keystoreFile}
 ssl.client.auth=none
+# ACLs bite on SASL_SSL: a principal without an ACL is denied (allow.everyone.if.no.acl.found=false).
+# User:ANONYMOUS (the PLAINTEXT listener, inter-broker and controller traffic) and kafkit's own
+# SCRAM user are super users, so the plaintext listener every other test uses keeps working.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=${(superUsers ?? []).join(';')}
 `,
       }
     : {listeners: '', map: '', extra: ''}
@@ -416,6 +435,9 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
         username: 'kafkit',
         password: `kafkit-${randomBytes(12).toString('hex')}`,
         oauthbearer: {validator: 'unsecured-jws', principalClaim: 'sub'},
+        superUsers: ['User:ANONYMOUS', 'User:kafkit'],
+        unprivileged: {username: 'alice', password: `alice-${randomBytes(12).toString('hex')}`},
+        plaintextBootstrap: layout.map((n) => `127.0.0.1:${n.port}`).join(','),
       }
     : undefined
   const started: LocalNode[] = []
@@ -424,9 +446,11 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
       const nodeDir = join(stateDir, `node-${n.nodeId}`)
       mkdirSync(n.logDir, {recursive: true})
       const propsFile = join(nodeDir, 'server.properties')
-      writeFileSync(propsFile, nodeProperties(n, voters, nodes, tls))
+      writeFileSync(propsFile, nodeProperties(n, voters, nodes, tls, secure?.superUsers))
       // SCRAM users in KRaft are created by Kafka's own storage tool when formatting.
-      const scram = secure ? ['--add-scram', `SCRAM-SHA-512=[name="${secure.username}",password="${secure.password}"]`] : []
+      const scram = secure
+        ? [secure, secure.unprivileged!].flatMap((u) => ['--add-scram', `SCRAM-SHA-512=[name="${u.username}",password="${u.password}"]`])
+        : []
       const fmt = spawnSync('java', javaArgs(install, '256m', KafkaToolClass.storage, ['format', '-t', clusterId, '-c', propsFile, ...scram]), {
         encoding: 'utf8',
       })

@@ -31,6 +31,9 @@ process.stdout.write(JSON.stringify({access_token: token, token_type: 'Bearer', 
 
 describe('SASL/OAUTHBEARER through a context', () => {
   const secure = inject('kafkaSecure')
+  // The token's sub is the principal: the cluster's super user (the local cluster runs the
+  // StandardAuthorizer; any other principal gets only what ACLs grant, see acls.test.ts).
+  const SUPER = secure.username
   const secret = `client-secret-${Math.random().toString(36).slice(2)}`
   let dir: string
   let env: Record<string, string | undefined>
@@ -44,8 +47,8 @@ describe('SASL/OAUTHBEARER through a context', () => {
     const script = join(dir, 'token.cjs')
     writeFileSync(script, TOKEN_SCRIPT)
     for (const f of ['cmd.log', 'short.log']) writeFileSync(join(dir, f), '')
-    writeFileSync(join(dir, 'good.token'), `${jws({sub: 'alice', iat: nowS(), exp: nowS() + 3600})}\n`)
-    writeFileSync(join(dir, 'expired.token'), jws({sub: 'alice', iat: nowS() - 3600, exp: nowS() - 600}))
+    writeFileSync(join(dir, 'good.token'), `${jws({sub: SUPER, iat: nowS(), exp: nowS() + 3600})}\n`)
+    writeFileSync(join(dir, 'expired.token'), jws({sub: SUPER, iat: nowS() - 3600, exp: nowS() - 600}))
     writeFileSync(join(dir, 'garbage.token'), 'not-a-token\n')
     // An OAuth 2 token endpoint stand-in: client_credentials with HTTP Basic client authentication.
     server = createServer((req, res) => {
@@ -77,10 +80,10 @@ describe('SASL/OAUTHBEARER through a context', () => {
 contexts:
   cmd:
     ${base}
-    sasl: {mechanism: oauthbearer, tokenCommand: [${process.execPath}, ${script}, 3600, alice, ${join(dir, 'cmd.log')}]}
+    sasl: {mechanism: oauthbearer, tokenCommand: [${process.execPath}, ${script}, 3600, ${SUPER}, ${join(dir, 'cmd.log')}]}
   short:
     ${base}
-    sasl: {mechanism: oauthbearer, tokenCommand: "'${process.execPath}' '${script}' 16 alice '${join(dir, 'short.log')}'"}
+    sasl: {mechanism: oauthbearer, tokenCommand: "'${process.execPath}' '${script}' 16 ${SUPER} '${join(dir, 'short.log')}'"}
   file:
     ${base}
     sasl: {mechanism: oauthbearer, tokenFile: ${join(dir, 'good.token')}}

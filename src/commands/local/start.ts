@@ -18,7 +18,7 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
     'state-dir': Flags.string({description: 'where data, logs and pids live', default: defaultStateDir()}),
     timeout: Flags.string({description: 'how long to wait for the cluster to answer', default: '120s'}),
     secure: Flags.boolean({
-      description: 'also open a SASL_SSL listener on PORT+200 (self-signed CA; SCRAM-SHA-512 user, and OAUTHBEARER checked by Kafka\'s unsecured-JWS validator, for development)',
+      description: 'also open a SASL_SSL listener on PORT+200 (self-signed CA; SCRAM-SHA-512 users, and OAUTHBEARER checked by Kafka\'s unsecured-JWS validator, for development) and the StandardAuthorizer: only super users and what ACLs grant',
     }),
   }
 
@@ -50,6 +50,12 @@ Node i listens on PORT+i (clients) and PORT+100+i (controller). Returns when the
               `  secure: {brokers: [${c.secure.bootstrap}], tls: {ca: ${c.secure.caFile}}, sasl: {mechanism: scram-sha-512, username: ${c.secure.username}, passwordEnv: KAFKA_PASSWORD}}`,
               ...(c.secure.oauthbearer
                 ? ['OAUTHBEARER on the same listener: unsecured JWS tokens (alg none; the principal in sub; exp required), for development only']
+                : []),
+              ...(c.secure.superUsers
+                ? [
+                    `authorizer: StandardAuthorizer, allow.everyone.if.no.acl.found=false; super users ${c.secure.superUsers.join(', ')} (PLAINTEXT is User:ANONYMOUS)`,
+                    ...(c.secure.unprivileged ? [`SCRAM-SHA-512 user ${c.secure.unprivileged.username} has no ACL: it may do only what kafkit acls create grants it`] : []),
+                  ]
                 : []),
             ]
           : []),
