@@ -59,25 +59,6 @@ export function overrideSource(r: ConfigResourceRef): string {
   return r.name === '' ? 'dynamic-default-broker' : 'dynamic-broker'
 }
 
-/**
- * Exactly one of --broker ID, --broker-default, --topic NAME.
- */
-export function resourceFromFlags(flags: {broker?: string; 'broker-default'?: boolean; topic?: string}): ConfigResourceRef {
-  const given = [flags.broker !== undefined && '--broker', flags['broker-default'] && '--broker-default', flags.topic !== undefined && '--topic'].filter(Boolean) as string[]
-  if (given.length === 0) throw new KafkitError('name what to configure: --broker ID, --broker-default (every broker) or --topic NAME')
-  if (given.length > 1) throw new KafkitError(`${given.join(' and ')} cannot be used together: configure one broker (--broker ID), the cluster-wide default (--broker-default) or one topic (--topic NAME)`)
-  if (flags.topic !== undefined) {
-    if (flags.topic.trim() === '') throw new KafkitError('--topic: the topic name is empty')
-    return {type: 'topic', name: flags.topic}
-  }
-  if (flags.broker !== undefined) {
-    const id = flags.broker.trim()
-    if (!/^\d+$/.test(id) || !Number.isSafeInteger(Number(id))) throw new KafkitError(`--broker: "${flags.broker}" is not a broker id (a whole number, as kafkit cluster info lists them)`)
-    return {type: 'broker', name: String(Number(id))}
-  }
-  return {type: 'broker', name: ''}
-}
-
 export interface KeyValue {
   readonly key: string
   readonly value: string

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
 import {KafkaCommand} from '../../cli/base-command.js'
-import {changeConfigs, configChangeFlags} from '../../cli/config-resource-flags.js'
+import {changeConfigs, configChangeFlags, resourceFromFlags} from '../../cli/config-resource-flags.js'
 import {renderConfigChange, type ConfigChangeOutcome} from '../../cli/render-configs.js'
-import {parseKeys, resourceFromFlags} from '../../core/config-changes.js'
+import {parseKeys} from '../../core/config-changes.js'
 
 export default class ConfigsDelete extends KafkaCommand<typeof ConfigsDelete> {
   static summary = 'Remove config overrides of a broker, the cluster-wide broker default, or a topic (asks first; --yes for scripts)'

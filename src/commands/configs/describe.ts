@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 
 import {describeResourceConfigs, type ConfigsDescription} from '../../app/configs.js'
 import {KafkaCommand} from '../../cli/base-command.js'
-import {configResourceFlags} from '../../cli/config-resource-flags.js'
+import {configResourceFlags, resourceFromFlags} from '../../cli/config-resource-flags.js'
 import {renderConfigsDescription} from '../../cli/render-configs.js'
-import {parseKeys, resourceFromFlags} from '../../core/config-changes.js'
+import {parseKeys} from '../../core/config-changes.js'
 
 export default class ConfigsDescribe extends KafkaCommand<typeof ConfigsDescribe> {
   static summary = 'Show the configs of a broker, the cluster-wide broker default, or a topic'

@@ -2,8 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {topicOffsets, type TopicOffsetsResult} from '../../app/topic-records.js'
 import {KafkaCommand} from '../../cli/base-command.js'
+import {parsePartitionFlags, parseTimeFlag} from '../../cli/topic-records-flags.js'
 import {renderTopicOffsets} from '../../cli/render-records.js'
-import {parsePartitionFlags, parseTimeFlag} from '../../core/topic-records.js'
 
 export default class TopicsOffsets extends KafkaCommand<typeof TopicsOffsets> {
   static summary = "Each partition's earliest and latest offset, and the offset for a time (like kafka-get-offsets.sh and kcat -Q)"

@@ -2,9 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {executeTopicTruncate, planTopicTruncate} from '../../app/topic-records.js'
 import {KafkaCommand} from '../../cli/base-command.js'
+import {parseOffsetFlag, parsePartitionFlags, parseTimeFlag} from '../../cli/topic-records-flags.js'
 import {confirmDestructive} from '../../cli/confirm.js'
 import {describeTruncateTarget, renderTruncatePlan} from '../../cli/render-records.js'
-import {parseOffsetFlag, parsePartitionFlags, parseTimeFlag, type TruncatePlan, type TruncateTarget} from '../../core/topic-records.js'
+import type {TruncatePlan, TruncateTarget} from '../../core/topic-records.js'
 import {KafkitError} from '../../errors.js'
 
 export interface TruncateResult extends TruncatePlan {

@@ -8,7 +8,6 @@ import {
   parseKeys,
   planDelete,
   planSet,
-  resourceFromFlags,
   selectEntries,
   withUnlistedBrokerKeys,
 } from '../../../src/core/config-changes.js'
@@ -17,19 +16,6 @@ import {FlexibleWriter} from '../../../src/kafka/protocol/flexible.js'
 
 const entry = (name: string, value: string | null, source: string, extra: Partial<DescribedConfig> = {}): DescribedConfig => ({
   name, value, source, readOnly: false, sensitive: false, type: 'long', synonyms: [{name, value, source}], ...extra,
-})
-
-describe('resourceFromFlags', () => {
-  it('takes exactly one of --broker, --broker-default, --topic', () => {
-    expect(resourceFromFlags({broker: '2'})).toEqual({type: 'broker', name: '2'})
-    expect(resourceFromFlags({broker: '007'})).toEqual({type: 'broker', name: '7'})
-    expect(resourceFromFlags({'broker-default': true})).toEqual({type: 'broker', name: ''})
-    expect(resourceFromFlags({topic: 'orders'})).toEqual({type: 'topic', name: 'orders'})
-    expect(() => resourceFromFlags({})).toThrow(/^name what to configure: --broker ID, --broker-default/)
-    expect(() => resourceFromFlags({broker: '1', topic: 'x'})).toThrow(/^--broker and --topic cannot be used together/)
-    expect(() => resourceFromFlags({broker: '-1'})).toThrow('--broker: "-1" is not a broker id')
-    expect(() => resourceFromFlags({topic: ' '})).toThrow('--topic: the topic name is empty')
-  })
 })
 
 describe('parseKeyValues / parseKeys', () => {
