@@ -13,6 +13,7 @@ import type {Consumer, Producer} from 'kafkajs'
 
 import type {ConsumedRecord, ProducerMessage} from '../core/record.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
+import {explainCoordinatorNotFound} from './authorization.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
@@ -162,7 +163,9 @@ export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleC
   let restarts = 0
   consumer.on(consumer.events.CRASH, (event: any) => {
     const {error, restart} = event.payload ?? {}
-    if (restart === false || ++restarts > 3) crash(translateKafkaError(error, conn.brokersLabel))
+    if (restart === false || ++restarts > 3) {
+      void explainCoordinatorNotFound(conn, groupId, error).then((e) => crash(translateKafkaError(e, conn.brokersLabel)))
+    }
   })
   // Where each partition read continues: the start offset, then one past the last record handed over.
   const next = new Map(opts.starts.map((s) => [s.partition, s.offset]))

@@ -29,6 +29,7 @@ import type {TopicPartitions} from '../core/offset-reset.js'
 import {chunked, forEachConcurrently} from '../core/concurrency.js'
 import {compareTopicPartitions, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../core/topic-partition.js'
 import {KafkitError} from '../errors.js'
+import {explainCoordinatorNotFound} from './authorization.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {kafkaProtocolError, sendOffsetFetchV8, supportsOffsetFetchV8, type OffsetFetchGroupResult, type ProtocolBroker} from './protocol/offset-fetch-v8.js'
 
@@ -499,12 +500,19 @@ class WireGroupsClient implements GroupsClient {
 
   // -------------------------------------------------------------------------------------------
 
+  /** FindCoordinator; a refusal by the authorizer named as GROUP_AUTHORIZATION_FAILED (kafkajs drops the reason). */
+  private findCoordinator(group: string): Promise<WireBroker> {
+    return this.cluster.findGroupCoordinator({groupId: group}).catch(async (error: unknown) => {
+      throw await explainCoordinatorNotFound(this.conn, group, error)
+    })
+  }
+
   /** The coordinator of a group: guessed from metadata first, FindCoordinator when told to. */
   private coordinatorOf(group: string, opts: {ask?: boolean; offsetsPartitions?: OffsetsTopicPartitions} = {}): Promise<WireBroker> {
     if (opts.ask) this.coordinators.delete(group)
     let coordinator = this.coordinators.get(group)
     if (!coordinator) {
-      coordinator = opts.ask ? this.cluster.findGroupCoordinator({groupId: group}) : this.placeGroup(group, opts.offsetsPartitions ?? this.offsetsTopicPartitions())
+      coordinator = opts.ask ? this.findCoordinator(group) : this.placeGroup(group, opts.offsetsPartitions ?? this.offsetsTopicPartitions())
       this.coordinators.set(group, coordinator)
       coordinator.catch(() => this.coordinators.delete(group))
     }
@@ -524,7 +532,7 @@ class WireGroupsClient implements GroupsClient {
   private placeGroup(group: string, partitions: OffsetsTopicPartitions): Promise<WireBroker> {
     const leader = partitions.count > 0 ? partitions.leaders.get(offsetsTopicPartitionFor(group, partitions.count)) : undefined
     // No __consumer_offsets yet (a fresh cluster): FindCoordinator also creates it.
-    if (leader === undefined || leader === null || leader < 0) return this.cluster.findGroupCoordinator({groupId: group})
+    if (leader === undefined || leader === null || leader < 0) return this.findCoordinator(group)
     let broker = partitions.brokers.get(leader)
     if (!broker) {
       broker = this.cluster.findBroker({nodeId: String(leader)})

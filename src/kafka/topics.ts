@@ -7,6 +7,7 @@ import type {Admin} from 'kafkajs'
 import type {LiveBroker, LiveClusterState, LiveConfigEntry, LivePartition, LiveTopic} from '../core/cluster-state.js'
 import {isInternalTopic} from '../core/cluster-state.js'
 import {KafkitError, notFound} from '../errors.js'
+import {topicNotAuthorized, topicsNotAuthorized} from './authorization.js'
 import type {KafkaConnection} from './connection.js'
 import {CONFIG_SOURCE_NAMES} from './protocol/describe-configs.js'
 
@@ -107,6 +108,9 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
     const names = opts.names ?? []
     const missing = names.filter((n) => !byName.has(n))
     if (missing.length > 0) {
+      // Under an authorizer a topic this principal may not Describe is missing from the list too.
+      const denied = await topicsNotAuthorized(conn, missing)
+      if (denied.length > 0) throw topicNotAuthorized(denied, conn)
       throw notFound('topic', missing, conn.brokersLabel)
     }
     const {prefix} = opts
