@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {applyOutcomeLines} from '../../../src/commands/topics/apply.js'
+import {applyOutcomeLines, renderApplyResult} from '../../../src/cli/render-apply.js'
 
 const names = (n: number, prefix = 'orders') => Array.from({length: n}, (_, i) => `${prefix}.t${i}`)
 
@@ -38,5 +38,20 @@ describe('apply outcome for a human', () => {
     const lines = applyOutcomeLines([], failed)
     expect(lines).toHaveLength(2 + 20 + 1)
     expect(lines.at(-1)).toBe('… and 4980 more failed change(s) (-o json lists all)')
+  })
+})
+
+describe('apply result for a human: the outcome, then what planning again found', () => {
+  const summary = {create: 0, addPartitions: 0, replication: 0, config: 0, delete: 0, topicsChanged: 0, unmanaged: 0, inSync: 4, errors: 0}
+  const base = {file: 'topics.yaml', planned: summary, applied: [{topic: 'a', kind: 'create' as const}], failed: []}
+  const failed = [{topic: 'b', kind: 'config' as const, error: 'refused'}]
+
+  it.each([
+    ['in sync', {...base, remaining: {summary, changes: []}}, '4 topics in sync.'],
+    ['still differs', {...base, remaining: {summary: {...summary, topicsChanged: 2}, changes: [{kind: 'delete', topic: 'c'}] as never[]}}, '4 topics in sync; 2 still differ (run kafkit topics plan)'],
+    ['failed but in sync by metadata', {...base, failed, remaining: {summary, changes: []}}, '4 topics match the file by metadata, but 1 change(s) failed: fix the cause and run apply again'],
+    ['could not plan again', {...base, remaining: {error: 'timeout'}}, 'could not plan again after applying: timeout'],
+  ])('%s', (_what, result, last) => {
+    expect(renderApplyResult(result).split('\n').at(-1)).toBe(last)
   })
 })
