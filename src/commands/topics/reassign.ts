@@ -84,13 +84,13 @@ nothing moves there); --cancel --execute stops it instead (the replicas go back)
             if (!showProgress || Date.now() - lastDraw < 200) return
             lastDraw = Date.now()
             drawn = true
-            process.stderr.write(`\r\u001B[2K${renderReassignProgress(p)}`)
+            this.redraw(`\u001B[2K${renderReassignProgress(p)}`)
           },
         })
       }
     } finally {
       interrupt.dispose()
-      if (drawn) process.stderr.write('\r\u001B[2K')
+      if (drawn) this.redraw('\u001B[2K')
     }
     this.render(output, (o) => (o.cancel ? renderCancelReport(o.cancel) : renderReassignReport(o.report!)))
     const {report, cancel} = output
