@@ -40,7 +40,7 @@ export const KafkaToolClass = {
   configs: 'kafka.admin.ConfigCommand',
   reassignPartitions: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
   leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
-  acls: 'kafka.admin.AclCommand',
+  acls: 'org.apache.kafka.tools.AclCommand',
   storage: 'kafka.tools.StorageTool',
   broker: 'kafka.Kafka',
 } as const
