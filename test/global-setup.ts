@@ -3,13 +3,14 @@
  * replication tests, KAFKA3_BOOTSTRAP_SERVERS) when set, otherwise the project's own KRaft
  * clusters — one single node and one of three nodes — started here and stopped afterwards.
  */
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {TestProject} from 'vitest/node'
 
 import {ensureKafkaInstall, findFreeBasePort, startLocalCluster, stopLocalCluster, type SecureListener} from '../src/local/harness.js'
+import {stopRegistry} from '../src/local/registry.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,12 @@ declare module 'vitest' {
     kafkaScaleBootstrap: string
     /** SASL_SSL (SCRAM-SHA-512, self-signed CA) listener of a test cluster. */
     kafkaSecure: SecureListener
+    /**
+     * Where the schema registry of this run keeps its state. Nothing runs there until a test
+     * calls testRegistryUrl() (test/registry-helpers.ts): the first one starts it, the others
+     * share it, teardown stops it. Runs without a registry test pay nothing.
+     */
+    schemaRegistryStateDir: string
   }
 }
 
@@ -46,7 +53,11 @@ export default async function setup(project: TestProject) {
   project.provide('kafka3Bootstrap', process.env.KAFKA3_BOOTSTRAP_SERVERS ?? triple!.bootstrap)
   project.provide('kafka3StateDir', triple?.stateDir ?? '')
   project.provide('kafkaScaleBootstrap', process.env.KAFKA_SCALE_BOOTSTRAP_SERVERS ?? scale!.bootstrap)
+  const registryStateDir = mkdtempSync(join(tmpdir(), 'kafkit-test-registry-'))
+  project.provide('schemaRegistryStateDir', registryStateDir)
   return async () => {
+    await stopRegistry(registryStateDir, {graceMs: 10_000})
+    rmSync(registryStateDir, {recursive: true, force: true})
     await Promise.all(started.map((dir) => stopLocalCluster(dir, {removeData: true, graceMs: 10_000})))
   }
 }
