@@ -1,4 +1,5 @@
 import type {KafkitConfig, OAuthBearerSasl} from '../core/contexts.js'
+import {renderTable} from './render.js'
 
 export interface ContextSummary {
   name: string
@@ -40,4 +41,20 @@ function oauthSecret(s: OAuthBearerSasl, env: NodeJS.ProcessEnv): string {
   if (s.tokenCommand) return 'token command (run at connect)'
   if (s.clientSecretEnv) return `client secret env ${s.clientSecretEnv} (${env[s.clientSecretEnv] === undefined ? 'not set' : 'set, redacted'})`
   return `client secret file ${s.clientSecretFile} (redacted)`
+}
+
+export interface ContextListing {
+  file: string
+  currentContext?: string
+  contexts: ContextSummary[]
+}
+
+/** `context list` for people: a row a context, the current one starred. */
+export function renderContextList(r: ContextListing): string {
+  return r.contexts.length === 0
+    ? `no contexts in ${r.file}`
+    : renderTable(
+        ['CURRENT', 'NAME', 'BROKERS', 'TLS', 'SASL', 'PASSWORD'],
+        r.contexts.map((c) => [c.current ? '*' : ' ', c.name, c.brokers.join(','), c.tls, c.sasl, c.password]),
+      )
 }
