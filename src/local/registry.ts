@@ -127,12 +127,25 @@ export function ensureRegistryInstall(version = registryVersion(), log: Log = ()
       {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024},
     )
     if (res.status !== 0 || !existsSync(runnerJar)) {
-      const detail = `${res.stdout}${res.stderr}`.split('\n').find((l) => /ERROR/.test(l)) ?? `exit ${res.status}`
-      throw new KafkitError(`could not build Apicurio Registry ${version} with Maven: ${detail.trim()}`)
+      throw new KafkitError(`could not build Apicurio Registry ${version} with Maven: ${mavenError(`${res.stdout}${res.stderr}`) ?? `exit ${res.status}`}`, {
+        hint: `run \`mvn -f ${join(dir, 'pom.xml')} package\` to see Maven's whole output`,
+      })
     }
     writeFileSync(marker, new Date().toISOString())
   }
   return {version, dir, runnerJar}
+}
+
+/** The line of Maven's output that says what failed (not its boilerplate around it). */
+export function mavenError(output: string): string | undefined {
+  const boilerplate = /^(Some problems were encountered|The build could not read|The project .* has \d+ error|To see the full stack trace|Re-run Maven|For more information|\[Help \d|-> \[Help|$)/
+  return output
+    .split('\n')
+    // eslint-disable-next-line no-control-regex
+    .map((l) => l.replaceAll(/\u001B\[[0-9;]*m/g, ''))
+    .filter((l) => l.includes('[ERROR]'))
+    .map((l) => l.replaceAll('[ERROR]', '').trim())
+    .find((l) => !boilerplate.test(l))
 }
 
 export interface LocalRegistry {

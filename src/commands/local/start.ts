@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, parseTimeoutFlag} from '../../cli/base-command.js'
 import {renderKeyValues} from '../../cli/render.js'
+import {KafkitError} from '../../errors.js'
 import {defaultStateDir, startLocalCluster, stopLocalCluster, type LocalCluster} from '../../local/harness.js'
-import {checkRegistryPort, DEFAULT_REGISTRY_PORT, ensureRegistryInstall, startRegistry, type LocalRegistry} from '../../local/registry.js'
+import {checkRegistryPort, DEFAULT_REGISTRY_PORT, ensureRegistryInstall, registryStatus, startRegistry, type LocalRegistry} from '../../local/registry.js'
 
 export default class LocalStart extends BaseCommand<typeof LocalStart> {
   static summary = 'Start a real Kafka (KRaft) on 127.0.0.1 from Maven Central jars (needs Java 17+ and Maven)'
@@ -32,6 +33,12 @@ memory), built once from Maven Central jars into the same cache; its URL is prin
     const registryPort = this.flags['registry-port'] ?? (this.flags.registry ? DEFAULT_REGISTRY_PORT : undefined)
     if (registryPort !== undefined) {
       // Before the broker starts: a taken port or a failed build leaves nothing running.
+      const running = registryStatus(this.flags['state-dir'])
+      if (running?.running) {
+        throw new KafkitError(`a local schema registry is already running at ${running.url} (state in ${this.flags['state-dir']})`, {
+          hint: 'stop it with `kafkit local stop`',
+        })
+      }
       await checkRegistryPort(registryPort)
       ensureRegistryInstall(undefined, log)
     }
