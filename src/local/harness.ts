@@ -287,8 +287,12 @@ export async function findFreeBasePort(nodes: number): Promise<number> {
 }
 
 function kraftClusterId(): string {
-  // Kafka's Uuid.toString(): 16 random bytes, URL-safe base64 without padding.
-  return randomBytes(16).toString('base64url')
+  // Kafka's Uuid.toString(): 16 random bytes, URL-safe base64 without padding. Like Kafka's
+  // Uuid.randomUuid, never one starting with '-': kafka-storage would read `-t -abc...` as a flag.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 /** Client port of node n's SASL_SSL listener (when --secure). */
