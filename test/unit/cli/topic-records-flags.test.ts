@@ -1,19 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseOffsetFlag, parsePartitionFlags, parseTimeFlag} from '../../../src/cli/topic-records-flags.js'
-import {KafkitError} from '../../../src/errors.js'
+import {kafkitErrorOf} from '../kafkit-error.js'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
-
-function error(fn: () => unknown): KafkitError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(KafkitError)
-    return e as KafkitError
-  }
-  throw new Error('expected an error')
-}
 
 describe('parsePartitionFlags', () => {
   it.each([
@@ -28,7 +18,7 @@ describe('parsePartitionFlags', () => {
   })
 
   it.each(['x', '-1', '1.5', '', '2147483648', '99999999999999999999', '3-1'])('refuses %j in one line', (value) => {
-    const e = error(() => parsePartitionFlags([value]))
+    const e = kafkitErrorOf(() => parsePartitionFlags([value]))
     expect(e.message).toMatch(/^-p: /)
     expect(e.message).not.toContain('\n')
   })
@@ -41,13 +31,13 @@ describe('parseTimeFlag', () => {
     expect(parseTimeFlag('time', '1h', NOW)).toBe(NOW - 3_600_000)
   })
   it.each(['2026-11-01T10:00:00', '2026-11-01', '2026-11-01 10:00'])('refuses the zone-less %j in one line', (value) => {
-    const e = error(() => parseTimeFlag('time', value, NOW))
+    const e = kafkitErrorOf(() => parseTimeFlag('time', value, NOW))
     expect(e.message).toBe(`--time: "${value}" has no zone`)
     expect(e.hint).toContain('Z')
   })
   it('refuses a date that does not exist and garbage', () => {
-    expect(error(() => parseTimeFlag('to-time', '2026-02-30T00:00:00Z', NOW)).hint).toContain('February 2026 has 28 days')
-    expect(error(() => parseTimeFlag('to-time', 'yesterday', NOW)).message).toBe('--to-time: "yesterday" is not a time')
+    expect(kafkitErrorOf(() => parseTimeFlag('to-time', '2026-02-30T00:00:00Z', NOW)).hint).toContain('February 2026 has 28 days')
+    expect(kafkitErrorOf(() => parseTimeFlag('to-time', 'yesterday', NOW)).message).toBe('--to-time: "yesterday" is not a time')
   })
 })
 
@@ -56,6 +46,6 @@ describe('parseOffsetFlag', () => {
     expect(parseOffsetFlag('before-offset', ' 1200 ')).toBe(1200)
   })
   it.each(['-1', '1e3', 'ten', '99999999999999999999'])('refuses %j', (value) => {
-    expect(error(() => parseOffsetFlag('before-offset', value)).message).toBe(`--before-offset: "${value}" is not an offset`)
+    expect(kafkitErrorOf(() => parseOffsetFlag('before-offset', value)).message).toBe(`--before-offset: "${value}" is not an offset`)
   })
 })

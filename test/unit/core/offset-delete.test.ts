@@ -3,17 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {resetChoiceFromFlags} from '../../../src/cli/reset-flags.js'
 import {planOffsetDelete, refuseSubscribed} from '../../../src/core/offset-delete.js'
 import {planOffsetReset, type PartitionResetState} from '../../../src/core/offset-reset.js'
-import {KafkitError} from '../../../src/errors.js'
-
-function error(fn: () => unknown): KafkitError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(KafkitError)
-    return e as KafkitError
-  }
-  throw new Error('expected an error')
-}
+import {kafkitErrorOf} from '../kafkit-error.js'
 
 const live = [{topic: 'orders', partitions: [0, 1, 2]}]
 const committed = [
@@ -37,13 +27,13 @@ describe('planOffsetDelete', () => {
   })
 
   it('--topic T:P names every partition it cannot delete, in one line', () => {
-    const e = error(() => planOffsetDelete({group: 'g', scopes: [{topic: 'orders', partitions: [0, 1, 7]}, {topic: 'nope'}], live, committed, members: []}))
+    const e = kafkitErrorOf(() => planOffsetDelete({group: 'g', scopes: [{topic: 'orders', partitions: [0, 1, 7]}, {topic: 'nope'}], live, committed, members: []}))
     expect(e.message).toBe('group "g" has no committed offset for orders:1; orders has no partition 7 (it has 0-2); unknown topic "nope" (and the group has no offsets for it)')
     expect(e.message).not.toContain('\n')
   })
 
   it('refuses while a member consumes the topic, naming it', () => {
-    const e = error(() => planOffsetDelete({group: 'g', scopes: [{topic: 'orders', partitions: [2]}], live, committed, members: [member]}))
+    const e = kafkitErrorOf(() => planOffsetDelete({group: 'g', scopes: [{topic: 'orders', partitions: [2]}], live, committed, members: [member]}))
     expect(e.code).toBe('GROUP_SUBSCRIBED_TO_TOPIC')
     expect(e.message).toBe('cannot delete offsets of group "g" for "orders": the group is subscribed to that topic (1 active member: c-1 (client app, host /10.0.0.7))')
   })
@@ -61,8 +51,8 @@ describe('reset-offsets --to-group', () => {
 
   it('is a strategy of its own, exclusive with the others', () => {
     expect(resetChoiceFromFlags({'to-group': 'billing', topic: ['orders']}).strategy).toEqual({kind: 'group', group: 'billing'})
-    expect(error(() => resetChoiceFromFlags({'to-group': 'billing', 'to-earliest': true, topic: ['orders']})).message).toBe('--to-earliest and --to-group cannot be combined')
-    expect(error(() => resetChoiceFromFlags({'to-group': ' ', topic: ['orders']})).message).toBe('--to-group: " " is not valid')
+    expect(kafkitErrorOf(() => resetChoiceFromFlags({'to-group': 'billing', 'to-earliest': true, topic: ['orders']})).message).toBe('--to-earliest and --to-group cannot be combined')
+    expect(kafkitErrorOf(() => resetChoiceFromFlags({'to-group': ' ', topic: ['orders']})).message).toBe('--to-group: " " is not valid')
   })
 
   it("copies the other group's offsets, clamped to the log like --to-offset", () => {
@@ -77,7 +67,7 @@ describe('reset-offsets --to-group', () => {
   })
 
   it('refuses partitions in scope where the other group has no offset', () => {
-    const e = error(() => planOffsetReset({partitions: states, strategy: {kind: 'group', group: 'billing', offsets: [{topic: 'orders', partition: 0, offset: 42}]}}))
+    const e = kafkitErrorOf(() => planOffsetReset({partitions: states, strategy: {kind: 'group', group: 'billing', offsets: [{topic: 'orders', partition: 0, offset: 42}]}}))
     expect(e.code).toBe('COPY_WITHOUT_COMMITTED_OFFSET')
     expect(e.message).toBe('group "billing" has no committed offset for orders:1, so there is nothing to copy there')
   })

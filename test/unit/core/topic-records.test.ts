@@ -6,26 +6,16 @@ import {
   planTruncate,
   refuseCompactedOnly,
 } from '../../../src/core/topic-records.js'
-import {KafkitError} from '../../../src/errors.js'
+import {kafkitErrorOf} from '../kafkit-error.js'
 
 const NOW = Date.parse('2026-11-30T12:00:00Z')
-
-function error(fn: () => unknown): KafkitError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(KafkitError)
-    return e as KafkitError
-  }
-  throw new Error('expected an error')
-}
 
 describe('choosePartitions', () => {
   it('all partitions without -p, sorted', () => {
     expect(choosePartitions('orders', [2, 0, 1], undefined)).toEqual([0, 1, 2])
   })
   it('names partitions out of range and what the topic has', () => {
-    expect(error(() => choosePartitions('orders', [0, 1, 2], [1, 3, 7])).message).toBe('orders has no partition 3, 7 (it has 3 partitions: 0-2)')
+    expect(kafkitErrorOf(() => choosePartitions('orders', [0, 1, 2], [1, 3, 7])).message).toBe('orders has no partition 3, 7 (it has 3 partitions: 0-2)')
   })
 })
 
@@ -41,7 +31,7 @@ describe('compacted-only topics', () => {
     expect(isCompactedOnly(policy)).toBe(expected)
   })
   it('refuses with one line naming the policy', () => {
-    const e = error(() => refuseCompactedOnly('users.state', 'compact'))
+    const e = kafkitErrorOf(() => refuseCompactedOnly('users.state', 'compact'))
     expect(e.message).toContain('cannot truncate users.state: its cleanup.policy is compact')
     expect(e.code).toBe('COMPACTED_TOPIC')
   })
@@ -64,7 +54,7 @@ describe('planTruncate', () => {
   })
 
   it('refuses an offset past the end, naming every such partition and its end', () => {
-    const e = error(() => planTruncate('orders', partitions, {kind: 'offset', offset: 150}))
+    const e = kafkitErrorOf(() => planTruncate('orders', partitions, {kind: 'offset', offset: 150}))
     expect(e.message).toBe('cannot truncate before offset 150: orders:1 ends at 100, orders:2 ends at 0')
     expect(e.code).toBe('OFFSET_PAST_END')
   })
@@ -100,6 +90,6 @@ describe('planTruncate', () => {
   })
 
   it('a start past the end (read while retention moved it) asks for a re-run', () => {
-    expect(error(() => planTruncate('orders', [{partition: 0, start: 5, end: 4}], {kind: 'offset', offset: 4})).code).toBe('OFFSETS_INCONSISTENT')
+    expect(kafkitErrorOf(() => planTruncate('orders', [{partition: 0, start: 5, end: 4}], {kind: 'offset', offset: 4})).code).toBe('OFFSETS_INCONSISTENT')
   })
 })
