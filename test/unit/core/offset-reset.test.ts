@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {KafkitError} from '../../../src/errors.js'
+import {kafkitErrorOf} from '../kafkit-error.js'
 import {formatOffsetsCsv, parseOffsetsCsv} from '../../../src/core/offsets-csv.js'
 import {
   offsetsAfterReset,
@@ -31,16 +31,6 @@ function cells(row: OffsetResetRow) {
 
 function plan(partitions: PartitionResetState[], strategy: OffsetResetStrategy) {
   return planOffsetReset({partitions, strategy})
-}
-
-function errorOf(fn: () => unknown): KafkitError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(KafkitError)
-    return error as KafkitError
-  }
-  throw new Error('expected a KafkitError')
 }
 
 // One topic whose partitions cover the cases every mode must handle:
@@ -100,7 +90,7 @@ describe('shift-by', () => {
   })
 
   it('refuses partitions without a committed offset, naming all of them, like Kafka', () => {
-    const error = errorOf(() => plan([...orders, state('orders', 5, null, 0, 9)], {kind: 'shift', by: 1}))
+    const error = kafkitErrorOf(() => plan([...orders, state('orders', 5, null, 0, 9)], {kind: 'shift', by: 1}))
     expect(error.code).toBe('SHIFT_WITHOUT_COMMITTED_OFFSET')
     expect(error.message).toContain('orders:2, orders:5')
     expect(error.message).not.toContain('orders:0')
@@ -158,7 +148,7 @@ describe('file mode', () => {
 
   it('reports every line outside the scope, with its file:line', () => {
     const offsets = parseOffsetsCsv('orders,0,1\norders,7,1\npayments,0,1\n', 'undo.csv')
-    const error = errorOf(() => plan(scope, {kind: 'file', offsets}))
+    const error = kafkitErrorOf(() => plan(scope, {kind: 'file', offsets}))
     expect(error.code).toBe('OFFSETS_FILE_OUT_OF_SCOPE')
     expect(error.message.split('\n')).toEqual([
       'undo.csv:2: unknown partition orders:7 (orders has partitions 0-2)',
@@ -167,7 +157,7 @@ describe('file mode', () => {
   })
 
   it('rejects a partition given twice by a caller that did not go through parseOffsetsCsv', () => {
-    const error = errorOf(() => plan(scope, {kind: 'file', offsets: [
+    const error = kafkitErrorOf(() => plan(scope, {kind: 'file', offsets: [
       {topic: 'orders', partition: 0, offset: 1},
       {topic: 'orders', partition: 0, offset: 2},
     ]}))
@@ -208,11 +198,11 @@ describe('input checks', () => {
     ['unsafe timestamp', {kind: 'datetime', timestamp: Number.POSITIVE_INFINITY}],
     ['negative duration', {kind: 'duration', ms: -1}],
   ])('rejects %s', (_name, strategy) => {
-    expect(errorOf(() => plan([state('t', 0, 1, 0, 5)], strategy)).code).toBe('INVALID_RESET')
+    expect(kafkitErrorOf(() => plan([state('t', 0, 1, 0, 5)], strategy)).code).toBe('INVALID_RESET')
   })
 
   it('rejects a snapshot whose log start is past its log end, asking to re-run', () => {
-    const error = errorOf(() => plan([state('t', 0, 1, 9, 5)], {kind: 'earliest'}))
+    const error = kafkitErrorOf(() => plan([state('t', 0, 1, 9, 5)], {kind: 'earliest'}))
     expect(error.code).toBe('OFFSETS_INCONSISTENT')
     expect(error.message).toContain('t:0')
   })
@@ -268,7 +258,7 @@ describe('parseTopicScope', () => {
     ['ord ers', 'a topic name has only'],
     ['orders/x:1', 'a topic name has only'],
   ])('rejects %j (%s)', (text, why) => {
-    const error = errorOf(() => parseTopicScope(text))
+    const error = kafkitErrorOf(() => parseTopicScope(text))
     expect(error.message.startsWith(`invalid topic scope "${text}": `)).toBe(true)
     expect(error.message).toContain(why)
     expect(error.code).toBe('INVALID_TOPIC_SCOPE')
@@ -296,7 +286,7 @@ describe('resolveTopicScopes', () => {
   })
 
   it('names every unknown topic and partition at once', () => {
-    const error = errorOf(() => resolveTopicScopes([parseTopicScope('orders:2,7,9'), parseTopicScope('ordres'), parseTopicScope('payments:2')], live))
+    const error = kafkitErrorOf(() => resolveTopicScopes([parseTopicScope('orders:2,7,9'), parseTopicScope('ordres'), parseTopicScope('payments:2')], live))
     expect(error.code).toBe('TOPIC_NOT_FOUND')
     expect(error.message).toBe(
       'unknown partition orders:7 (orders has partitions 0-5); unknown partition orders:9 (orders has partitions 0-5); ' +
