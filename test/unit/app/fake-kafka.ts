@@ -22,6 +22,9 @@ import type {CommittedOffset, GroupMemberAssignment} from '../../../src/core/lag
 import {TOPIC_CONFIGS} from '../../../src/core/topic-configs.js'
 import {compareTopicPartitions, topicPartitionKey, type TopicPartition, type TopicPartitionOffset} from '../../../src/core/topic-partition.js'
 import {KafkitError, kafkaErrorName, notFound, type ErrorCode} from '../../../src/errors.js'
+import type {ConfigResourceDescription, DescribedConfig} from '../../../src/core/config-changes.js'
+import {aclKey, type AclBinding, type AclFilter} from '../../../src/core/acls.js'
+import type {ReassignmentInProgress} from '../../../src/app/kafka-client.js'
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -119,6 +122,34 @@ export class FakeKafka {
   readonly calls: FakeCall[] = []
   readonly quotas = new Map<string, {entity: {type: 'user' | 'client-id' | 'ip'; name: string | null}[]; values: Record<string, number>}>()
   readonly scram = new Map<string, Map<string, number>>()
+  /**
+   * Broker configs as DescribeConfigs shows them on a broker: name → static value (null: unset),
+   * type, flags. Dynamic values sit in `brokerDynamic` (per broker id, '' = the cluster-wide default).
+   */
+  readonly brokerKeys = new Map<string, {value: string | null; type: string; readOnly?: boolean; sensitive?: boolean}>([
+    ['broker.id', {value: null, type: 'int', readOnly: true}],
+    ['num.io.threads', {value: '8', type: 'int'}],
+    ['log.cleaner.threads', {value: '1', type: 'int'}],
+    ['log.retention.ms', {value: null, type: 'long'}],
+    ['message.max.bytes', {value: '1048588', type: 'int'}],
+    ['listener.name.internal.ssl.key.password', {value: null, type: 'password', sensitive: true}],
+  ])
+  readonly brokerDynamic = new Map<string, Record<string, string>>()
+  /** Refusals of incrementalAlterConfigs: `${type}:${name}:${key}` → the broker's error (validateOnly runs them too). */
+  readonly configRefusals = new Map<string, {code: ErrorCode; message: string}>()
+  /** Every incrementalAlterConfigs that changed something (validateOnly ones are only in `calls`). */
+  readonly configWrites: {type: string; name: string; set: Record<string, string>; delete: string[]}[] = []
+  /** Reassignments in progress, by topic:partition, with the replicas they started from. */
+  readonly reassignments = new Map<string, ReassignmentInProgress & {original: number[]; pollsLeft: number}>()
+  /** How many listReassignments that see a started move it stays in progress (0: done at once). */
+  movePolls = 0
+  /** Per-partition refusals of alterReassignments: topic:partition → error. */
+  readonly reassignRefusals = new Map<string, {code: ErrorCode; message: string}>()
+  /** Size in bytes of each partition's replicas (topic:partition), on every broker holding one. */
+  readonly replicaBytes = new Map<string, number>()
+  /** Brokers whose DescribeLogDirs fails, with the adapter's line. */
+  readonly logDirsUnknown = new Map<number, string>()
+  readonly acls: AclBinding[] = []
   /** Every replay writer opened, with its commits in order. */
   readonly writers: {transactionalId: string; groupId: string; dlqTopic: string; commits: {messages: {topic: string; key: Buffer | null; value: Buffer | null; headers: RecordHeaders}[]; offsets: {partition: number; offset: number}[]}[]}[] = []
   /** Every console consumer started, running or stopped. */
@@ -547,15 +578,111 @@ export class FakeKafka {
           return {topic: item.topic, partition: item.partition, lowWatermark: p.logStart, error: null}
         }),
 
+      // -- configs (kafkit configs) --
+      describeConfigs: async (resources, opts = {}) => resources.map((r) => this.describeConfigResource(r, opts.keys)),
+
+      // -- partition reassignment --
+      listReassignments: async (topics) => {
+        const out: ReassignmentInProgress[] = []
+        for (const [k, r] of [...this.reassignments]) {
+          if (topics !== undefined && !topics.includes(r.topic)) continue
+          if (r.pollsLeft <= 0) {
+            this.finishMove(k)
+            continue
+          }
+          r.pollsLeft--
+          out.push({topic: r.topic, partition: r.partition, replicas: [...r.replicas], adding: [...r.adding], removing: [...r.removing]})
+        }
+        return out.sort(compareTopicPartitions)
+      },
+
+      alterReassignments: async (targets) =>
+        targets.map((t) => {
+          const ref = {topic: t.topic, partition: t.partition}
+          const k = topicPartitionKey(ref)
+          const p = this.topics.get(t.topic)?.partitions[t.partition]
+          if (!p) return {...ref, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}}
+          const refused = this.reassignRefusals.get(k)
+          if (refused) return {...ref, error: refused}
+          const running = this.reassignments.get(k)
+          if (t.replicas === null) {
+            if (!running) return {...ref, error: {code: kafkaErrorName('NO_REASSIGNMENT_IN_PROGRESS'), message: 'no reassignment is in progress for this partition'}}
+            p.replicas = [...running.original]
+            p.isr = [...running.original]
+            p.leader = running.original[0]
+            this.reassignments.delete(k)
+            return {...ref, error: null}
+          }
+          const unknown = t.replicas.filter((id) => !this.brokers.some((b) => b.nodeId === id))
+          if (unknown.length > 0) return {...ref, error: {code: kafkaErrorName('INVALID_REPLICA_ASSIGNMENT'), message: `replica assignment names unknown broker ${unknown.join(', ')}`}}
+          const original = running?.original ?? [...p.replicas]
+          const target = [...t.replicas]
+          this.reassignments.set(k, {
+            ...ref,
+            original,
+            replicas: [...target, ...original.filter((id) => !target.includes(id))],
+            adding: target.filter((id) => !original.includes(id)),
+            removing: original.filter((id) => !target.includes(id)),
+            pollsLeft: this.movePolls,
+          })
+          return {...ref, error: null}
+        }),
+
+      replicaSizes: async (brokers, partitions) => ({
+        sizes: brokers
+          .filter((b) => !this.logDirsUnknown.has(b))
+          .flatMap((broker) =>
+            partitions.flatMap((tp) => {
+              const p = this.topics.get(tp.topic)?.partitions[tp.partition]
+              const bytes = this.replicaBytes.get(topicPartitionKey(tp))
+              return p && bytes !== undefined && p.replicas.includes(broker) ? [{broker, topic: tp.topic, partition: tp.partition, bytes}] : []
+            }),
+          ),
+        unknown: brokers.filter((b) => this.logDirsUnknown.has(b)).map((broker) => ({broker, error: this.logDirsUnknown.get(broker)!})),
+      }),
+
+      brokerConfigOverrides: async (brokers, names) =>
+        brokers.map((broker) => ({broker, configs: Object.fromEntries(Object.entries(this.brokerDynamic.get(String(broker)) ?? {}).filter(([k]) => names.includes(k)))})),
+
+      // -- ACLs --
+      describeAcls: async (filter) => this.acls.filter((a) => aclMatches(a, filter)).map((a) => ({...a})),
+
+      createAcls: async (bindings) => {
+        for (const b of bindings) if (!this.acls.some((a) => aclKey(a) === aclKey(b))) this.acls.push({...b})
+      },
+
+      deleteAcls: async (bindings) => {
+        const wanted = new Set(bindings.map(aclKey))
+        const deleted = this.acls.filter((a) => wanted.has(aclKey(a)))
+        for (const d of deleted) this.acls.splice(this.acls.indexOf(d), 1)
+        return deleted.map((a) => ({...a}))
+      },
+
       // -- the protocol module's admin APIs, as maps --
-      incrementalAlterConfigs: async (changes) =>
+      incrementalAlterConfigs: async (changes, opts = {}) =>
         changes.map((c) => {
-          if (c.type !== 'topic') return {type: c.type, name: c.name, error: {code: kafkaErrorName('NOT_MODELLED'), message: 'broker configs are not modelled by the fake'}}
-          const t = this.topics.get(c.name)
-          if (!t) return {type: c.type, name: c.name, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}}
-          Object.assign(t.overrides, c.set ?? {})
-          for (const key of c.delete ?? []) delete t.overrides[key]
-          return {type: c.type, name: c.name, error: null}
+          const where = {type: c.type, name: c.name}
+          if (c.type === 'topic' && !this.topics.has(c.name)) return {...where, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}}
+          if (c.type === 'broker' && c.name !== '' && !this.brokers.some((b) => String(b.nodeId) === c.name)) {
+            return {...where, error: {code: kafkaErrorName('INVALID_REQUEST'), message: `no broker with id ${c.name}`}}
+          }
+          if (c.type !== 'topic' && c.type !== 'broker') return {...where, error: {code: kafkaErrorName('NOT_MODELLED'), message: `${c.type} configs are not modelled by the fake`}}
+          const keys = [...Object.keys(c.set ?? {}), ...(c.delete ?? [])]
+          if (c.type === 'broker') {
+            const readOnly = keys.filter((k) => this.brokerKeys.get(k)?.readOnly)
+            if (readOnly.length > 0) return {...where, error: {code: kafkaErrorName('INVALID_REQUEST'), message: `Cannot update these configs dynamically: Set(${readOnly.join(', ')})`}}
+          }
+          for (const k of keys) {
+            const refused = this.configRefusals.get(`${c.type}:${c.name}:${k}`)
+            if (refused) return {...where, error: refused}
+          }
+          if (opts.validateOnly) return {...where, error: null}
+          const target = c.type === 'topic' ? this.topics.get(c.name)!.overrides : (this.brokerDynamic.get(c.name) ?? {})
+          Object.assign(target, c.set ?? {})
+          for (const key of c.delete ?? []) delete target[key]
+          if (c.type === 'broker') this.brokerDynamic.set(c.name, target)
+          this.configWrites.push({type: c.type, name: c.name, set: {...c.set}, delete: [...(c.delete ?? [])]})
+          return {...where, error: null}
         }),
 
       deleteGroupOffsets: async (group, partitions) => {
@@ -584,7 +711,17 @@ export class FakeKafka {
           .sort(compareTopicPartitions)
       },
 
-      describeClientQuotas: async () => [...this.quotas.values()].map((q) => ({entity: q.entity.map((c) => ({...c})), values: {...q.values}})),
+      describeClientQuotas: async (filter, opts = {}) =>
+        [...this.quotas.values()]
+          .filter((q) =>
+            filter.every((f) => {
+              const c = q.entity.find((e) => e.type === f.type)
+              if (!c) return false
+              return f.match === 'exact' ? c.name === f.name : f.match === 'default' ? c.name === null : c.name !== null
+            }),
+          )
+          .filter((q) => !opts.strict || q.entity.every((e) => filter.some((f) => f.type === e.type)))
+          .map((q) => ({entity: q.entity.map((c) => ({...c})), values: {...q.values}})),
 
       alterClientQuotas: async (changes) =>
         changes.map((c) => {
@@ -624,6 +761,68 @@ export class FakeKafka {
         return results
       },
     }
+  }
+
+  /** A started move completes: the partition has its target replicas. */
+  private finishMove(k: string): void {
+    const r = this.reassignments.get(k)
+    if (!r) return
+    const p = this.partition(r.topic, r.partition)
+    p.replicas = r.replicas.filter((id) => !r.removing.includes(id))
+    p.isr = [...p.replicas]
+    p.leader = p.replicas[0]
+    this.reassignments.delete(k)
+  }
+
+  /** DescribeConfigs of one resource, as src/kafka/configs.ts returns it (sensitive values null). */
+  private describeConfigResource(r: {type: 'topic' | 'broker'; name: string}, keys?: readonly string[]): ConfigResourceDescription {
+    const wanted = (e: DescribedConfig) => !keys || keys.length === 0 || keys.includes(e.name)
+    if (r.type === 'topic') {
+      const t = this.topics.get(r.name)
+      if (!t) return {...r, error: {code: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'topic or partition does not exist'}, entries: []}
+      const live = this.liveTopic(t, 'all')
+      const entries = Object.entries(live.configs).map(([name, e]): DescribedConfig => ({
+        name,
+        value: e.value,
+        source: e.source,
+        readOnly: false,
+        sensitive: false,
+        type: TOPIC_CONFIGS.get(name)?.kind === 'duration' ? 'long' : 'string',
+        synonyms: [{name, value: e.value, source: e.source}],
+      }))
+      return {...r, error: null, entries: entries.filter(wanted)}
+    }
+    const defaults = this.brokerDynamic.get('') ?? {}
+    if (r.name === '') {
+      const entries = Object.entries(defaults).map(([name, value]): DescribedConfig => {
+        const k = this.brokerKeys.get(name)
+        return {name, value: k?.sensitive ? null : value, source: 'dynamic-default-broker', readOnly: false, sensitive: k?.sensitive ?? false, type: k?.type ?? 'string', synonyms: []}
+      })
+      return {...r, error: null, entries: entries.filter(wanted)}
+    }
+    if (!this.brokers.some((b) => String(b.nodeId) === r.name)) {
+      const ids = this.brokers.map((b) => b.nodeId).sort((a, b) => a - b)
+      return {...r, error: {code: 'BROKER_NOT_FOUND', message: `no broker with id ${r.name} in the cluster (brokers: ${ids.join(', ')})`}, entries: []}
+    }
+    const own = this.brokerDynamic.get(r.name) ?? {}
+    const entries = [...this.brokerKeys].map(([name, k]): DescribedConfig => {
+      const synonyms = [
+        ...(name in own ? [{name, value: own[name], source: 'dynamic-broker'}] : []),
+        ...(name in defaults ? [{name, value: defaults[name], source: 'dynamic-default-broker'}] : []),
+        ...(k.value === null ? [] : [{name, value: k.value, source: 'static-broker'}]),
+      ]
+      const value = name === 'broker.id' ? r.name : (synonyms[0]?.value ?? null)
+      return {
+        name,
+        value: k.sensitive ? null : value,
+        source: synonyms[0]?.source ?? 'default',
+        readOnly: k.readOnly ?? false,
+        sensitive: k.sensitive ?? false,
+        type: k.type,
+        synonyms: synonyms.map((syn) => ({...syn, value: k.sensitive ? null : syn.value})),
+      }
+    })
+    return {...r, error: null, entries: entries.filter(wanted)}
   }
 
   private committed(group: string, partitions?: readonly TopicPartition[]): CommittedOffset[] {
@@ -707,4 +906,23 @@ export class FakeKafka {
 
 function consumed(topic: string, partition: number, r: FakeRecord): ConsumedRecord {
   return {topic, partition, offset: String(r.offset), timestamp: String(r.timestamp), key: r.key, value: r.value, headers: r.headers.map((h) => ({...h}))}
+}
+
+/** Whether a binding matches a DescribeAcls filter (pattern types as Kafka reads them). */
+function aclMatches(a: AclBinding, f: AclFilter): boolean {
+  if (f.principal !== undefined && a.principal !== f.principal) return false
+  if (f.host !== undefined && a.host !== f.host) return false
+  if (f.resourceType !== undefined && a.resourceType !== f.resourceType) return false
+  if (f.permission !== undefined && a.permission !== f.permission) return false
+  if (f.operations && f.operations.length > 0 && !f.operations.includes(a.operation)) return false
+  if (f.resourceName === undefined) return f.patternType === 'any' || f.patternType === 'match' || a.patternType === f.patternType
+  switch (f.patternType) {
+    case 'literal':
+    case 'prefixed':
+      return a.patternType === f.patternType && a.resourceName === f.resourceName
+    case 'any':
+      return a.resourceName === f.resourceName
+    case 'match':
+      return (a.patternType === 'literal' && (a.resourceName === f.resourceName || a.resourceName === '*')) || (a.patternType === 'prefixed' && f.resourceName.startsWith(a.resourceName))
+  }
 }
