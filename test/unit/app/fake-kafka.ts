@@ -150,6 +150,8 @@ export class FakeKafka {
   /** Brokers whose DescribeLogDirs fails, with the adapter's line. */
   readonly logDirsUnknown = new Map<number, string>()
   readonly acls: AclBinding[] = []
+  /** Quota keys AlterClientQuotas refuses, with the broker's error. */
+  readonly quotaRefusals = new Map<string, {code: ErrorCode; message: string}>()
   /** Every replay writer opened, with its commits in order. */
   readonly writers: {transactionalId: string; groupId: string; dlqTopic: string; commits: {messages: {topic: string; key: Buffer | null; value: Buffer | null; headers: RecordHeaders}[]; offsets: {partition: number; offset: number}[]}[]}[] = []
   /** Every console consumer started, running or stopped. */
@@ -725,6 +727,8 @@ export class FakeKafka {
 
       alterClientQuotas: async (changes) =>
         changes.map((c) => {
+          const refused = [...Object.keys(c.set ?? {}), ...(c.remove ?? [])].map((k) => this.quotaRefusals.get(k)).find((e) => e !== undefined)
+          if (refused) return {entity: c.entity, error: refused}
           const key = JSON.stringify([...c.entity].sort((a, b) => (a.type < b.type ? -1 : 1)))
           const entry = this.quotas.get(key) ?? {entity: c.entity.map((e) => ({...e})), values: {}}
           Object.assign(entry.values, c.set ?? {})
