@@ -38,6 +38,13 @@ describe('listUsers', () => {
     expect(error.message).toBe('SCRAM users "bob", "carl" not found on fake:9092')
     expect(fake.callsOf('describeScramUsers')).toEqual([[['alice', 'bob', 'carl']]])
   })
+
+  it('one named user missing is USER_NOT_FOUND too (singular), not the broker\'s RESOURCE_NOT_FOUND', async () => {
+    const error = await rejection(listUsers(cluster().client(), ['bob']))
+    expect(error.code).toBe('USER_NOT_FOUND')
+    expect(error.message).toBe('SCRAM user "bob" not found on fake:9092')
+    expect(error.hint).toBe('kafkit users list shows what exists')
+  })
 })
 
 describe('userMechanisms', () => {
