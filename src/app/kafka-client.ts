@@ -94,7 +94,7 @@ export interface KafkaClient extends AdminExtra {
   // -- cluster and topics ------------------------------------------------------------------
   /** Cluster id, controller and brokers (with racks unless `racks: false`). */
   describeCluster(opts?: {racks?: boolean}): Promise<ClusterDescription>
-  /** Partitions and configs of many topics: one Metadata and one DescribeConfigs request. */
+  /** Partitions and configs of many topics: one Metadata and one DescribeConfigs per 1,000 topics. */
   describeTopics(opts?: DescribeTopicsOptions): Promise<LiveTopic[]>
   /** Brokers and every topic with the configs of those `configsFor` accepts: what plan compares. */
   readClusterState(opts?: {configsFor?: (topic: string) => boolean}): Promise<LiveClusterState>

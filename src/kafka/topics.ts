@@ -1,6 +1,7 @@
 /**
  * Batched admin reads and writes for the cluster and its topics. One metadata request and one
- * DescribeConfigs request cover any number of topics; nothing here loops one request per topic.
+ * DescribeConfigs request per 1,000 topics cover any number of them; nothing here loops one
+ * request per topic.
  */
 import type {Admin} from 'kafkajs'
 
@@ -8,6 +9,7 @@ import type {LiveBroker, LiveClusterState, LiveConfigEntry, LivePartition, LiveT
 import {isInternalTopic} from '../core/cluster-state.js'
 import {KafkitError, notFound} from '../errors.js'
 import {topicNotAuthorized, topicsNotAuthorized} from './authorization.js'
+import {chunked, forEachConcurrently} from '../core/concurrency.js'
 import type {KafkaConnection} from './connection.js'
 import {CONFIG_SOURCE_NAMES} from './protocol/describe-configs.js'
 
@@ -81,8 +83,8 @@ export interface DescribeTopicsOptions {
 }
 
 /**
- * Partitions (leader, replicas, ISR) and configs for many topics with exactly two requests:
- * one Metadata for all topics, one DescribeConfigs for all of them.
+ * Partitions (leader, replicas, ISR) and configs for many topics: one Metadata for all topics,
+ * one DescribeConfigs per 1,000 of them.
  */
 export async function describeTopics(conn: KafkaConnection, opts: DescribeTopicsOptions = {}): Promise<LiveTopic[]> {
   const admin = await conn.admin()
@@ -123,31 +125,43 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
   const configs = opts.configs ?? 'all'
   const withConfigs = opts.configsFor ? topics.filter((t) => opts.configsFor!(t.name)) : topics
   if (configs !== false && withConfigs.length > 0) {
-    const res = await conn.run('describe topic configs', () =>
-      admin.describeConfigs({
-        includeSynonyms: false,
-        resources: withConfigs.map((t) => ({
-          type: CONFIG_RESOURCE_TOPIC,
-          name: t.name,
-          ...(configs === 'all' ? {} : {configNames: configs}),
-        })),
-      }),
-    )
     const byTopic = new Map(topics.map((t) => [t.name, t]))
-    for (const r of res.resources) {
-      const topic = byTopic.get(r.resourceName)
-      if (!topic) continue
-      for (const e of r.configEntries) {
-        topic.configs[e.configName] = {
-          value: e.configValue ?? null,
-          source: topicConfigSource((e as any).configSource),
-          readOnly: e.readOnly,
-          sensitive: e.isSensitive,
-        }
+    // In chunks, each under its own --timeout: every config of 10,000 topics is ~330,000 entries,
+    // seconds for the broker and tens of MB in one response; two chunks in flight keep it moving.
+    await forEachConcurrently(chunked(withConfigs, CONFIGS_PER_REQUEST), 2, async (chunk) => {
+      const res = await conn.run('describe topic configs', () =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: chunk.map((t) => ({
+            type: CONFIG_RESOURCE_TOPIC,
+            name: t.name,
+            ...(configs === 'all' ? {} : {configNames: configs}),
+          })),
+        }),
+      )
+      addConfigs(byTopic, res.resources)
+    })
+  }
+  return topics
+}
+
+const CONFIGS_PER_REQUEST = 1000
+
+type DescribedConfigs = Awaited<ReturnType<Admin['describeConfigs']>>['resources']
+
+function addConfigs(byTopic: ReadonlyMap<string, LiveTopic>, resources: DescribedConfigs): void {
+  for (const r of resources) {
+    const topic = byTopic.get(r.resourceName)
+    if (!topic) continue
+    for (const e of r.configEntries) {
+      topic.configs[e.configName] = {
+        value: e.configValue ?? null,
+        source: topicConfigSource((e as any).configSource),
+        readOnly: e.readOnly,
+        sensitive: e.isSensitive,
       }
     }
   }
-  return topics
 }
 
 /**

@@ -126,8 +126,9 @@ describe('topics reassign (3 nodes)', () => {
   it('Ctrl-C mid-move leaves the move running with its throttle; a re-run waits for it and removes every throttle', async () => {
     // Kafka throttles per fetch: a leader sends up to replica.fetch.max.bytes (1 MiB) of a
     // partition whenever its rate, measured over 11 one-second windows, is below the throttle; so
-    // at 10KiB/s a partition moves about 1 MiB per 11 s: 2.5 MiB partitions take over 20 s.
-    const topic = await topicWithData(4, 2500)
+    // at 10KiB/s a partition moves about 1 MiB per 11 s: 6 MiB partitions take about a minute,
+    // still moving when the status below is read on a loaded machine (2.5 MiB ones were not).
+    const topic = await topicWithData(4, 6000)
     const args = ['topics', 'reassign', '--topic', topic, '--brokers', '2', '--batch', '2']
     const running = startKafkit([...args, '--throttle', '10KiB/s', '--execute'])
     // Wait until the first batch is moving (the throttle is set just before).
@@ -163,7 +164,7 @@ describe('topics reassign (3 nodes)', () => {
   })
 
   it('--cancel stops a move in progress (the replicas go back) and removes its throttle; with nothing in progress it is one line, exit 1', async () => {
-    const topic = await topicWithData(2, 4000)
+    const topic = await topicWithData(2, 6000)
     const running = startKafkit(['topics', 'reassign', '--topic', topic, '--brokers', '3', '--throttle', '12KiB/s', '--execute'])
     for (let i = 0; ; i++) {
       const res = await kafkit(['topics', 'reassign', '--topic', topic, '-o', 'json'])
