@@ -37,7 +37,7 @@ function bundled() {
   cpSync(dir, copy, {recursive: true})
   cpSync(join(copy, 'bin', 'run.js'), join(copy, 'bin', 'entry.mjs'))
   const commands = (d) => readdirSync(join(copy, d), {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? commands(join(d, e.name)) : e.name.endsWith('.js') ? [join(d, e.name)] : []))
-  const external = ['kafkajs', 'kafkajs/*', 'kafkajs-lz4', 'kafkajs-snappy', '@bokuweb/zstd-wasm'].map((e) => `--external:${e}`)
+  const external = ['kafkajs', 'kafkajs/*', 'lz4-napi', 'kafkajs-snappy', '@bokuweb/zstd-wasm'].map((e) => `--external:${e}`)
   const res = spawnSync(esbuild, ['bin/entry.mjs', ...commands('dist/commands'), '--bundle', '--splitting', '--platform=node', '--format=esm', '--target=node20', '--minify', '--outbase=.', '--outdir=bundle', ...external, "--banner:js=import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);", '--log-level=warning'], {cwd: copy, stdio: 'inherit'})
   if (res.status !== 0) return undefined
   const pkg = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'))

@@ -1,7 +1,29 @@
 #!/usr/bin/env node
+import {readFileSync} from 'node:fs'
+
+// `kafkit --version` answers without loading oclif (about 100 ms of module loading): the same line
+// oclif prints, from package.json. Scripts and shell prompts call it often.
+const pkg = process.argv.length === 3 && process.argv[2] === '--version' ? packageJson() : undefined
+if (pkg) {
+  process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+  process.exit(0)
+}
+
+/** This package's package.json, or undefined where it is not beside bin/ (oclif then answers). */
+function packageJson() {
+  try {
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
 // Silence kafkajs's partitioner notice before anything can load kafkajs.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1'
-import {execute, settings} from '@oclif/core'
+// (loaded here, not imported at the top, so that --version above never loads it; a bundler may
+// hand the CommonJS module over as `default`)
+const core = await import('@oclif/core')
+const {execute, settings} = core.execute ? core : core.default
 
 // This entry point runs the compiled dist/ only (bin/dev.js runs the TypeScript sources). Without
 // this, oclif looks for TypeScript sources whenever NODE_ENV is "development" or "test": it loads
