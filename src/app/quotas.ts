@@ -2,23 +2,13 @@
  * kafkit quotas list | set | delete: client quotas of users, client ids and their defaults,
  * through the port's Describe/AlterClientQuotas. Set and delete change only the keys named.
  */
-import {type QuotaComponent, type QuotaEntityFlags, type QuotaKey, type QuotaPlan, planQuotaChange, quotaEntityKey} from '../core/quotas.js'
+import {type QuotaComponent, type QuotaKey, type QuotaPlan, planQuotaChange, quotaEntityKey} from '../core/quotas.js'
 import {KafkitError} from '../errors.js'
 import type {ClientQuota, KafkaClient, QuotaFilterComponent} from './kafka-client.js'
 
 export interface QuotaEntry {
   readonly entity: QuotaComponent[]
   readonly values: Record<string, number>
-}
-
-/** The describe filter of `quotas list`: each flag narrows; none lists every quota of the cluster. */
-export function quotaListFilter(flags: QuotaEntityFlags): QuotaFilterComponent[] {
-  const filter: QuotaFilterComponent[] = []
-  if (flags.user !== undefined) filter.push({type: 'user', match: 'exact', name: flags.user})
-  else if (flags['user-default']) filter.push({type: 'user', match: 'default'})
-  if (flags['client-id'] !== undefined) filter.push({type: 'client-id', match: 'exact', name: flags['client-id']})
-  else if (flags['client-id-default']) filter.push({type: 'client-id', match: 'default'})
-  return filter
 }
 
 /** Quotas of users and client ids (IP quotas are not kafkit's), sorted by entity. */

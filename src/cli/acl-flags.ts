@@ -1,7 +1,10 @@
 /** The flags of `kafkit acls list | create | delete`, and the core filter/binding they describe. */
 import {Flags} from '@oclif/core'
 
-import {type AclFilter, type AclPatternFilter, type AclPermission, aclResourceFromFlags, parseAclOperations, parsePrincipal} from '../core/acls.js'
+import {type AclFilter, type AclPatternFilter, type AclPermission, type AclResourceType, parseAclOperations, parsePrincipal} from '../core/acls.js'
+import {KafkitError} from '../errors.js'
+
+const invalid = (message: string) => new KafkitError(message, {code: 'INVALID_ACL'})
 
 export const aclResourceFlags = {
   topic: Flags.string({description: 'a topic (with --pattern prefixed: every topic starting with it; * is every topic)', helpValue: 'NAME'}),
@@ -43,4 +46,20 @@ export function aclFilterFromFlags(flags: AclFilterFlagValues, defaultPattern: A
     operations: ops,
     permission: flags.permission as AclPermission | undefined,
   }
+}
+
+/** The resource named by exactly one (create) or at most one (filters) of the resource flags. */
+export function aclResourceFromFlags(
+  flags: {topic?: string; group?: string; 'transactional-id'?: string; cluster?: boolean},
+  opts: {required: boolean},
+): {resourceType: AclResourceType; resourceName: string} | undefined {
+  const given: {resourceType: AclResourceType; resourceName: string}[] = []
+  if (flags.topic !== undefined) given.push({resourceType: 'topic', resourceName: flags.topic})
+  if (flags.group !== undefined) given.push({resourceType: 'group', resourceName: flags.group})
+  if (flags['transactional-id'] !== undefined) given.push({resourceType: 'transactional-id', resourceName: flags['transactional-id']})
+  if (flags.cluster) given.push({resourceType: 'cluster', resourceName: 'kafka-cluster'})
+  if (given.length > 1) throw invalid('name one resource: --topic, --group, --transactional-id or --cluster')
+  for (const g of given) if (g.resourceName.trim() === '') throw invalid(`an empty --${g.resourceType} name`)
+  if (given.length === 0 && opts.required) throw invalid('name the resource: --topic NAME, --group NAME, --transactional-id NAME or --cluster')
+  return given[0]
 }

@@ -108,22 +108,6 @@ export function parsePrincipal(text: string): string {
   return `${m[1]}:${m[2]}`
 }
 
-/** The resource named by exactly one (create) or at most one (filters) of the resource flags. */
-export function aclResourceFromFlags(
-  flags: {topic?: string; group?: string; 'transactional-id'?: string; cluster?: boolean},
-  opts: {required: boolean},
-): {resourceType: AclResourceType; resourceName: string} | undefined {
-  const given: {resourceType: AclResourceType; resourceName: string}[] = []
-  if (flags.topic !== undefined) given.push({resourceType: 'topic', resourceName: flags.topic})
-  if (flags.group !== undefined) given.push({resourceType: 'group', resourceName: flags.group})
-  if (flags['transactional-id'] !== undefined) given.push({resourceType: 'transactional-id', resourceName: flags['transactional-id']})
-  if (flags.cluster) given.push({resourceType: 'cluster', resourceName: 'kafka-cluster'})
-  if (given.length > 1) throw invalid('name one resource: --topic, --group, --transactional-id or --cluster')
-  for (const g of given) if (g.resourceName.trim() === '') throw invalid(`an empty --${g.resourceType} name`)
-  if (given.length === 0 && opts.required) throw invalid('name the resource: --topic NAME, --group NAME, --transactional-id NAME or --cluster')
-  return given[0]
-}
-
 /** Every binding of `create`: each principal × each operation on the one resource; wrong operations for the type refused. */
 export function aclBindingsToCreate(spec: {
   principals: readonly string[]

@@ -20,33 +20,6 @@ export type QuotaKey = (typeof QUOTA_KEYS)[number]
 
 const invalid = (message: string) => new KafkitError(message, {code: 'INVALID_QUOTA'})
 
-export interface QuotaEntityFlags {
-  user?: string
-  'user-default'?: boolean
-  'client-id'?: string
-  'client-id-default'?: boolean
-}
-
-/**
- * The entity of set/delete: a user, a client id, or a user with a client id; either may be the
- * default (--user-default: every user without a quota of its own).
- */
-export function quotaEntityFromFlags(flags: QuotaEntityFlags): QuotaComponent[] {
-  if (flags.user !== undefined && flags['user-default']) throw invalid('--user and --user-default cannot be combined')
-  if (flags['client-id'] !== undefined && flags['client-id-default']) throw invalid('--client-id and --client-id-default cannot be combined')
-  const entity: QuotaComponent[] = []
-  if (flags.user !== undefined) {
-    if (flags.user.trim() === '') throw invalid('an empty --user name')
-    entity.push({type: 'user', name: flags.user})
-  } else if (flags['user-default']) entity.push({type: 'user', name: null})
-  if (flags['client-id'] !== undefined) {
-    if (flags['client-id'].trim() === '') throw invalid('an empty --client-id')
-    entity.push({type: 'client-id', name: flags['client-id']})
-  } else if (flags['client-id-default']) entity.push({type: 'client-id', name: null})
-  if (entity.length === 0) throw invalid('name the entity: --user NAME, --client-id ID, both, or --user-default / --client-id-default')
-  return entity
-}
-
 /** `user=alice`, `user=<default>, client-id=app`: how Kafka's ConfigCommand names entities. */
 export function formatQuotaEntity(entity: readonly QuotaComponent[]): string {
   const order = (c: QuotaComponent) => (c.type === 'user' ? 0 : 1)

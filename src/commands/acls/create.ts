@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {applyCreateAcls, planCreateAcls} from '../../app/acls.js'
-import {aclResourceFlags} from '../../cli/acl-flags.js'
+import {aclResourceFlags, aclResourceFromFlags} from '../../cli/acl-flags.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderAclCreate, type AclCreateOutcome} from '../../cli/render-acls.js'
-import {type AclPatternType, type AclPermission, aclBindingsToCreate, aclResourceFromFlags, parseAclOperations, parsePrincipal} from '../../core/acls.js'
+import {type AclPatternType, type AclPermission, aclBindingsToCreate, parseAclOperations, parsePrincipal} from '../../core/acls.js'
 
 export default class AclsCreate extends KafkaCommand<typeof AclsCreate> {
   static summary = 'Grant (or deny) principals operations on a topic, group, transactional id or the cluster'

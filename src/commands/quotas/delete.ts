@@ -3,9 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {applyQuotas, planQuotas} from '../../app/quotas.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {confirmDestructive} from '../../cli/confirm.js'
-import {quotaEntityFlags} from '../../cli/quota-flags.js'
+import {quotaEntityFlags, quotaEntityFromFlags} from '../../cli/quota-flags.js'
 import {quotaChangeQuestion, renderQuotaChange, type QuotaChangeOutcome} from '../../cli/render-quotas.js'
-import {parseQuotaKeys, quotaEntityFromFlags} from '../../core/quotas.js'
+import {parseQuotaKeys} from '../../core/quotas.js'
 
 export default class QuotasDelete extends KafkaCommand<typeof QuotasDelete> {
   static summary = 'Remove client quotas of a user, a client id, both, or a default (asks first; --yes for scripts)'

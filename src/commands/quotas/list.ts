@@ -1,6 +1,6 @@
-import {listQuotas, quotaListFilter, type QuotaEntry} from '../../app/quotas.js'
+import {listQuotas, type QuotaEntry} from '../../app/quotas.js'
 import {KafkaCommand} from '../../cli/base-command.js'
-import {quotaEntityFlags} from '../../cli/quota-flags.js'
+import {quotaEntityFlags, quotaListFilter} from '../../cli/quota-flags.js'
 import {renderQuotaList} from '../../cli/render-quotas.js'
 
 export default class QuotasList extends KafkaCommand<typeof QuotasList> {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {applyQuotas, listQuotas, planQuotas, quotaListFilter} from '../../../src/app/quotas.js'
+import {applyQuotas, listQuotas, planQuotas} from '../../../src/app/quotas.js'
+import {quotaListFilter} from '../../../src/cli/quota-flags.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
 

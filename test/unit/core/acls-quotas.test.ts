@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {aclBindingsToCreate, parseAclOperations, parsePrincipal, planAclCreate} from '../../../src/core/acls.js'
-import {formatQuotaValue, parseQuotaAssignments, planQuotaChange, quotaEntityFromFlags} from '../../../src/core/quotas.js'
+import {quotaEntityFromFlags} from '../../../src/cli/quota-flags.js'
+import {formatQuotaValue, parseQuotaAssignments, planQuotaChange} from '../../../src/core/quotas.js'
 
 describe('ACL parsing and plans', () => {
   it('takes operations in any spelling, comma-separated or repeated, once each', () => {
