@@ -31,7 +31,8 @@ each are deleted.`
     const dryRun = this.flags['dry-run']
     let deleted: AclDeleteOutcome['deleted'] = []
     if (!dryRun && matched.length > 0) {
-      if (!this.flags.yes && process.stdin.isTTY && process.stderr.isTTY) process.stderr.write(`${matched.map((b) => `- ${aclLine(b)}`).join('\n')}\n`)
+      // (the bindings a person at a terminal is asked about)
+      if (!this.flags.yes && process.stdin.isTTY) this.note(matched.map((b) => `- ${aclLine(b)}`).join('\n'))
       await confirmDestructive({question: aclDeleteQuestion(matched), confirmed: this.flags.yes, flag: '--yes (or --dry-run to only see what matches)'})
       deleted = await applyDeleteAcls(kafka, matched)
     }

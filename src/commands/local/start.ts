@@ -29,7 +29,7 @@ memory), built once from Maven Central jars into the same cache; its URL is prin
   }
 
   async run(): Promise<LocalCluster & {registry?: LocalRegistry}> {
-    const log = (line: string) => process.stderr.write(`${line}\n`)
+    const log = (line: string) => this.message(line)
     const registryPort = this.flags['registry-port'] ?? (this.flags.registry ? DEFAULT_REGISTRY_PORT : undefined)
     if (registryPort !== undefined) {
       // Before the broker starts: a taken port or a failed build leaves nothing running.
