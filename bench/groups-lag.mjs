@@ -31,10 +31,10 @@ async function setUp() {
   await producer.disconnect()
   // kafkit's own adapter commits the offsets (one OffsetCommit per group, as Kafka's tool would).
   const {KafkaConnection} = await import(join(ROOT, 'dist/kafka/connection.js'))
-  const {groupsClient} = await import(join(ROOT, 'dist/kafka/groups.js'))
+  const {offsetsClient} = await import(join(ROOT, 'dist/kafka/groups.js'))
   const conn = new KafkaConnection({settings: {brokers: broker.bootstrap.split(','), clientId: 'kafkit-bench', source: 'bench'}, timeoutMs: 60_000})
   try {
-    const client = await groupsClient(conn)
+    const client = await offsetsClient(conn)
     for (let i = 0; i < groups.length; i += 20) {
       await Promise.all(
         groups.slice(i, i + 20).map((group, j) => {

@@ -8,7 +8,7 @@ import {adminExtra} from './admin-extra.js'
 import type {KafkaConnection} from './connection.js'
 import {openConsoleProducer, startConsoleConsumer} from './console.js'
 import {dlqPartitions, existingTopics, openReplayWriter, readToEnd} from './dlq.js'
-import {groupsClient} from './groups.js'
+import {offsetsClient} from './groups.js'
 import {deleteRecords} from './records.js'
 import {
   addPartitionsReportingFailures,
@@ -25,7 +25,7 @@ import {describeConfigs} from './configs.js'
 import {createAcls, deleteAcls, describeAcls} from './acls.js'
 
 export function kafkaClient(conn: KafkaConnection): KafkaClient {
-  const groups = () => groupsClient(conn)
+  const groups = () => offsetsClient(conn)
   return {
     get brokersLabel() {
       return conn.brokersLabel

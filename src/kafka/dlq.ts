@@ -23,7 +23,7 @@ import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
 import {kafkaJsHeaders, recordHeaders} from './kafkajs-fixes.js'
-import {groupsClient} from './groups.js'
+import {offsetsClient} from './groups.js'
 
 export interface DlqPartition {
   partition: number
@@ -35,7 +35,7 @@ export interface DlqPartition {
 
 /** The DLQ's partitions with their current start and end offsets; a one-line error if it does not exist. */
 export async function dlqPartitions(conn: KafkaConnection, topic: string): Promise<DlqPartition[]> {
-  const client = await groupsClient(conn)
+  const client = await offsetsClient(conn)
   const [found] = client.topicPartitions([topic])
   if (found === undefined) {
     throw notFound('topic', [topic], conn.brokersLabel)
@@ -53,14 +53,14 @@ export async function dlqPartitions(conn: KafkaConnection, topic: string): Promi
 
 /** The group's committed offset per partition of the topic (null where it has none). */
 export async function committedOffsets(conn: KafkaConnection, group: string, topic: string, partitions: readonly number[]): Promise<Map<number, number | null>> {
-  const client = await groupsClient(conn)
+  const client = await offsetsClient(conn)
   const committed = await client.committedOffsets(group, partitions.map((partition) => ({topic, partition})))
   return new Map(committed.filter((c) => c.topic === topic).map((c) => [c.partition, c.offset]))
 }
 
 /** Which of these topics exist (from the metadata read when the connection first asked). */
 export async function existingTopics(conn: KafkaConnection, topics: readonly string[]): Promise<Set<string>> {
-  const client = await groupsClient(conn)
+  const client = await offsetsClient(conn)
   return new Set(client.topicPartitions(topics).map((t) => t.topic))
 }
 

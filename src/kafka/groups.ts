@@ -165,8 +165,8 @@ export interface GroupDeletion {
   readonly error: string | null
 }
 
-/** The groups API of one connection. Obtain with groupsClient(conn). */
-export interface GroupsClient {
+/** Groups, committed and log offsets, and the topic metadata they need, over one connection's borrowed Cluster. Obtain with offsetsClient(conn). */
+export interface OffsetsClient {
   listGroups(): Promise<GroupListing[]>
   describeGroups(groups: readonly string[]): Promise<GroupDescription[]>
   committedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<CommittedOffset[]>
@@ -180,13 +180,13 @@ export interface GroupsClient {
   nextMessageTimestamps(positions: readonly TopicPartitionOffset[]): Promise<(number | null)[]>
 }
 
-const clients = new WeakMap<KafkaConnection, Promise<GroupsClient>>()
+const clients = new WeakMap<KafkaConnection, Promise<OffsetsClient>>()
 
-/** The connection's groups client, created on first use (one Metadata request). */
-export function groupsClient(conn: KafkaConnection): Promise<GroupsClient> {
+/** The connection's offsets client, created on first use (one Metadata request). */
+export function offsetsClient(conn: KafkaConnection): Promise<OffsetsClient> {
   let client = clients.get(conn)
   if (!client) {
-    client = conn.run('connect', async () => new WireGroupsClient(conn, await connectionCluster(conn)))
+    client = conn.run('connect', async () => new WireOffsetsClient(conn, await connectionCluster(conn)))
     clients.set(conn, client)
   }
   return client
@@ -194,7 +194,7 @@ export function groupsClient(conn: KafkaConnection): Promise<GroupsClient> {
 
 const clusters = new WeakMap<KafkaConnection, Promise<WireCluster>>()
 
-/** The connection's borrowed kafkajs Cluster (one per connection): the groups client's, also lent to ./admin-extra.ts. */
+/** The connection's borrowed kafkajs Cluster (one per connection): the offsets client's, also lent to ./admin-extra.ts. */
 export function connectionCluster(conn: KafkaConnection): Promise<WireCluster> {
   let cluster = clusters.get(conn)
   if (!cluster) {
@@ -233,7 +233,7 @@ async function borrowCluster(conn: KafkaConnection): Promise<WireCluster> {
   return borrowed
 }
 
-class WireGroupsClient implements GroupsClient {
+class WireOffsetsClient implements OffsetsClient {
   private readonly coordinators = new Map<string, Promise<WireBroker>>()
 
   constructor(

@@ -9,7 +9,7 @@ import {createRequire} from 'node:module'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {createScaleGroups, deleteScaleGroups, scaleGroups, type ScaleGroupsFixture} from '../../bench/fixtures/groups.mjs'
-import {groupsClient} from '../../src/kafka/groups.js'
+import {offsetsClient} from '../../src/kafka/groups.js'
 import {asKafkaRows, parseKafkaDescribe, withConnection} from '../groups-helpers.js'
 import {kafkaTool, kafkit, uniqueName, useBootstrap} from '../helpers.js'
 
@@ -85,7 +85,7 @@ describe(`groups lag and list over ${GROUPS} groups`, () => {
 
   it('falls back to one OffsetFetch per group, with the same offsets, when the broker does not offer v8', async () => {
     const names = fixture.groups.slice(0, 40).map((g) => g.group)
-    const batched = await withConnection(bootstrap, async (conn) => (await groupsClient(conn)).committedOffsetsOfGroups(names))
+    const batched = await withConnection(bootstrap, async (conn) => (await offsetsClient(conn)).committedOffsetsOfGroups(names))
     // The broker is Kafka 4.x; an ApiVersions answer capped at OffsetFetch v7 is what Kafka 2.x sends.
     const require = createRequire(import.meta.url)
     const Broker = require('kafkajs/src/broker/index.js') as {prototype: {apiVersions(): Promise<Record<number, {minVersion: number; maxVersion: number}>>}}
@@ -96,7 +96,7 @@ describe(`groups lag and list over ${GROUPS} groups`, () => {
     }
     try {
       const {offsets, requests} = await withConnection(bootstrap, async (conn) => ({
-        offsets: await (await groupsClient(conn)).committedOffsetsOfGroups(names),
+        offsets: await (await offsetsClient(conn)).committedOffsetsOfGroups(names),
         requests: conn.requestCounts,
       }))
       expect(offsets).toEqual(batched)

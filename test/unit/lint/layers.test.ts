@@ -22,7 +22,7 @@ describe('layer boundaries (npm run lint)', {timeout: 60_000}, () => {
     ['src/core/x.ts', "import {Flags} from '@oclif/core'", /core is pure/],
     ['src/app/x.ts', "import {renderTable} from '../cli/render.js'", /use cases do not render/],
     ['src/app/x.ts', "import {Kafka} from 'kafkajs'", /use cases do not render/],
-    ['src/cli/render-x.ts', "import {groupsClient} from '../kafka/groups.js'", /Kafka is reached through src\/app/],
+    ['src/cli/render-x.ts', "import {offsetsClient} from '../kafka/groups.js'", /Kafka is reached through src\/app/],
     ['src/kafka/x.ts', "import {KafkaCommand} from '../cli/base-command.js'", /adapter knows nothing of the CLI/],
     ['src/kafka/x.ts', "import {planTopics} from '../app/declarative-topics.js'", /adapter knows nothing of the CLI or the use cases/],
   ])('%s may not: %s', async (filePath, source, why) => {
@@ -33,7 +33,7 @@ describe('layer boundaries (npm run lint)', {timeout: 60_000}, () => {
 
   it.each([
     ['src/commands/topics/x.ts', "import {listTopics} from '../../app/topics.js'"],
-    ['src/app/x.ts', "import {groupsClient} from '../kafka/groups.js'"],
+    ['src/app/x.ts', "import {offsetsClient} from '../kafka/groups.js'"],
     ['src/kafka/x.ts', "import {Kafka} from 'kafkajs'"],
     // the adapter implements the port
     ['src/kafka/client.ts', "import type {KafkaClient} from '../app/kafka-client.js'"],
