@@ -5,7 +5,7 @@ import {applyConfigPlan, planConfigChange, type ConfigChangeRequest} from '../ap
 import type {KafkaClient} from '../app/kafka-client.js'
 import type {ConfigResourceRef} from '../core/config-changes.js'
 import {KafkitError} from '../errors.js'
-import {confirmDestructive} from './confirm.js'
+import {applyConfirmed, changeFlags} from './confirm.js'
 import {configChangeQuestion, type ConfigChangeOutcome} from './render-configs.js'
 
 /** One broker, every broker, or one topic. */
@@ -34,11 +34,7 @@ export function resourceFromFlags(flags: {broker?: string; 'broker-default'?: bo
   return {type: 'broker', name: ''}
 }
 
-export const configChangeFlags = {
-  ...configResourceFlags,
-  'dry-run': Flags.boolean({description: 'show what would change (old -> new); change nothing'}),
-  yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
-}
+export const configChangeFlags = {...configResourceFlags, ...changeFlags}
 
 /** Plans the change, asks (or needs --yes) unless it is a dry run or changes nothing, applies it. */
 export async function changeConfigs(
@@ -48,11 +44,7 @@ export async function changeConfigs(
   flags: {'dry-run': boolean; yes: boolean},
 ): Promise<ConfigChangeOutcome> {
   const plan = await planConfigChange(kafka, resource, change)
-  let applied = false
-  if (!flags['dry-run'] && plan.changes.some((c) => !c.unchanged)) {
-    await confirmDestructive({question: configChangeQuestion(plan), confirmed: flags.yes, flag: '--yes (or --dry-run to only see the change)'})
-    await applyConfigPlan(kafka, plan)
-    applied = true
-  }
+  const changes = plan.changes.some((c) => !c.unchanged)
+  const applied = await applyConfirmed({changes, flags, question: configChangeQuestion(plan), apply: () => applyConfigPlan(kafka, plan)})
   return {...plan, dryRun: flags['dry-run'], applied}
 }

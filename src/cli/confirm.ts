@@ -1,3 +1,5 @@
+import {Flags} from '@oclif/core'
+
 import {KafkitError} from '../errors.js'
 
 /**
@@ -17,4 +19,18 @@ export async function confirmDestructive(opts: {question: string; confirmed: boo
     ok = false // Ctrl-C at the prompt
   }
   if (!ok) throw new KafkitError('aborted, nothing changed')
+}
+
+/** The flags of a command that changes something after showing old -> new (configs, quotas). */
+export const changeFlags = {
+  'dry-run': Flags.boolean({description: 'show what would change (old -> new); change nothing'}),
+  yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
+}
+
+/** Unless it is a dry run or nothing changes: asks (or needs --yes), then applies. Whether it applied. */
+export async function applyConfirmed(opts: {changes: boolean; flags: {'dry-run': boolean; yes: boolean}; question: string; apply: () => Promise<void>}): Promise<boolean> {
+  if (opts.flags['dry-run'] || !opts.changes) return false
+  await confirmDestructive({question: opts.question, confirmed: opts.flags.yes, flag: '--yes (or --dry-run to only see the change)'})
+  await opts.apply()
+  return true
 }

@@ -1,9 +1,12 @@
 /** The entity flags of `kafkit quotas list | set | delete`. */
 import {Flags} from '@oclif/core'
 
-import type {QuotaFilterComponent} from '../app/kafka-client.js'
-import type {QuotaComponent} from '../core/quotas.js'
+import type {KafkaClient, QuotaFilterComponent} from '../app/kafka-client.js'
+import {applyQuotas, planQuotas} from '../app/quotas.js'
+import type {QuotaComponent, QuotaKey} from '../core/quotas.js'
 import {KafkitError} from '../errors.js'
+import {applyConfirmed, changeFlags} from './confirm.js'
+import {quotaChangeQuestion, type QuotaChangeOutcome} from './render-quotas.js'
 
 const invalid = (message: string) => new KafkitError(message, {code: 'INVALID_QUOTA'})
 
@@ -49,4 +52,19 @@ export function quotaListFilter(flags: QuotaEntityFlags): QuotaFilterComponent[]
   if (flags['client-id'] !== undefined) filter.push({type: 'client-id', match: 'exact', name: flags['client-id']})
   else if (flags['client-id-default']) filter.push({type: 'client-id', match: 'default'})
   return filter
+}
+
+export const quotaChangeFlags = {...quotaEntityFlags, ...changeFlags}
+
+/** `quotas set | delete`: plans the change, asks (or needs --yes) unless a dry run or nothing changes, applies it. */
+export async function changeQuotas(
+  kafka: KafkaClient,
+  entity: QuotaComponent[],
+  change: {set?: Partial<Record<QuotaKey, number>>; delete?: readonly QuotaKey[]},
+  flags: {'dry-run': boolean; yes: boolean},
+): Promise<QuotaChangeOutcome> {
+  const plan = await planQuotas(kafka, entity, change)
+  const changes = plan.changes.some((c) => !c.unchanged)
+  const applied = await applyConfirmed({changes, flags, question: quotaChangeQuestion(plan), apply: () => applyQuotas(kafka, plan)})
+  return {...plan, dryRun: flags['dry-run'], applied}
 }

@@ -1,10 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
-import {applyQuotas, planQuotas} from '../../app/quotas.js'
 import {KafkaCommand} from '../../cli/base-command.js'
-import {confirmDestructive} from '../../cli/confirm.js'
-import {quotaEntityFlags, quotaEntityFromFlags} from '../../cli/quota-flags.js'
-import {quotaChangeQuestion, renderQuotaChange, type QuotaChangeOutcome} from '../../cli/render-quotas.js'
+import {changeQuotas, quotaChangeFlags, quotaEntityFromFlags} from '../../cli/quota-flags.js'
+import {renderQuotaChange, type QuotaChangeOutcome} from '../../cli/render-quotas.js'
 import {parseQuotaAssignments} from '../../core/quotas.js'
 
 export default class QuotasSet extends KafkaCommand<typeof QuotasSet> {
@@ -21,25 +19,13 @@ throttled (delayed), not refused. --dry-run shows old -> new and changes nothing
   static strict = false
 
   static args = {assignment: Args.string({required: true, description: 'KEY=VALUE pairs'})}
-  static flags = {
-    ...quotaEntityFlags,
-    'dry-run': Flags.boolean({description: 'show what would change (old -> new); change nothing'}),
-    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
-  }
+  static flags = quotaChangeFlags
 
   async run(): Promise<QuotaChangeOutcome> {
     const {argv} = await this.parse(QuotasSet)
     const entity = quotaEntityFromFlags(this.flags)
     const set = parseQuotaAssignments(argv as string[])
-    const kafka = await this.connection()
-    const plan = await planQuotas(kafka, entity, {set})
-    let applied = false
-    if (!this.flags['dry-run'] && plan.changes.some((c) => !c.unchanged)) {
-      await confirmDestructive({question: quotaChangeQuestion(plan), confirmed: this.flags.yes, flag: '--yes (or --dry-run to only see the change)'})
-      await applyQuotas(kafka, plan)
-      applied = true
-    }
-    const result: QuotaChangeOutcome = {...plan, dryRun: this.flags['dry-run'], applied}
+    const result = await changeQuotas(await this.connection(), entity, {set}, this.flags)
     this.render(result, renderQuotaChange)
     return result
   }
