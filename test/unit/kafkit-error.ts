@@ -12,3 +12,13 @@ export function kafkitErrorOf(fn: () => unknown): KafkitError {
   }
   throw new Error('expected an error')
 }
+
+/** The KafkitError `promise` rejects with; the test fails when it rejects with something else or resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(KafkitError)
+  return error as KafkitError
+}

@@ -2,8 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {applyCreateAcls, applyDeleteAcls, listAcls, planCreateAcls, planDeleteAcls} from '../../../src/app/acls.js'
 import type {AclBinding} from '../../../src/core/acls.js'
-import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
+import {rejection} from '../kafkit-error.js'
 
 const acl = (over: Partial<AclBinding>): AclBinding => ({
   principal: 'User:alice',
@@ -26,15 +26,6 @@ function cluster(): FakeKafka {
     acl({principal: 'User:carol', resourceType: 'group', resourceName: 'billing'}),
   )
   return fake
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
 }
 
 describe('listAcls', () => {

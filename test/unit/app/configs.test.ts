@@ -1,23 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
 import {applyConfigPlan, describeResourceConfigs, planConfigChange} from '../../../src/app/configs.js'
-import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
+import {rejection} from '../kafkit-error.js'
 
 function cluster(): FakeKafka {
   const fake = new FakeKafka({brokers: 3})
   fake.addTopic('orders', {partitions: 3, replicationFactor: 2, configs: {'retention.ms': '86400000'}})
   fake.brokerDynamic.set('2', {'num.io.threads': '16'})
   return fake
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
 }
 
 const topic = {type: 'topic', name: 'orders'} as const

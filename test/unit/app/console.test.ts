@@ -8,15 +8,7 @@ import type {KafkaClient} from '../../../src/app/kafka-client.js'
 import type {ConsumedRecord} from '../../../src/core/record.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
-}
+import {rejection} from '../kafkit-error.js'
 
 async function* chunks(...parts: (string | Buffer)[]): AsyncIterable<Buffer> {
   for (const part of parts) yield Buffer.isBuffer(part) ? part : Buffer.from(part, 'utf8')

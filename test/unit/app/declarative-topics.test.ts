@@ -8,6 +8,7 @@ import {applyTopicPlan, exportTopics, finishReassignmentsInProgress, planTopics,
 import {DEFAULT_POLICY, type DesiredTopic, type NormalisedSpec} from '../../../src/core/topics-spec.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
+import {rejection} from '../kafkit-error.js'
 
 function topic(name: string, fields: Partial<Omit<DesiredTopic, 'name'>> = {}): DesiredTopic {
   return {name, partitions: 3, replicationFactor: 1, config: {}, location: {line: 1, col: 1}, ...fields}
@@ -15,15 +16,6 @@ function topic(name: string, fields: Partial<Omit<DesiredTopic, 'name'>> = {}): 
 
 function spec(topics: DesiredTopic[], fields: Partial<NormalisedSpec> = {}): NormalisedSpec {
   return {file: 'topics.yaml', managedPrefixes: [], policy: DEFAULT_POLICY, topics, ...fields}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
 }
 
 /** A cluster that differs from `desired` in every way a plan can see. */

@@ -5,15 +5,7 @@ import type {ConsumedRecord} from '../../../src/core/record.js'
 import type {RecordFilter} from '../../../src/core/record-filter.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka, type RecordInput} from './fake-kafka.js'
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
-}
+import {rejection} from '../kafkit-error.js'
 
 const DLQ = 'orders.dlq'
 const GROUP = 'kafkit-dlq-replay.orders.dlq'

@@ -21,15 +21,7 @@ import type {KafkaClient} from '../../../src/app/kafka-client.js'
 import type {ResetChoice} from '../../../src/core/consumer-groups.js'
 import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
-}
+import {rejection} from '../kafkit-error.js'
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0)
 const MINUTE = 60_000

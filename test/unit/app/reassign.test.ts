@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {cancelReassign, executeReassign, planReassign, removeThrottles, setThrottles} from '../../../src/app/reassign.js'
-import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
+import {rejection} from '../kafkit-error.js'
 
 const RATES = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate']
 const LISTS = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas']
@@ -15,15 +15,6 @@ function cluster(): FakeKafka {
   fake.replicaBytes.set('orders:0', 1000)
   fake.replicaBytes.set('orders:1', 500)
   return fake
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
 }
 
 const toBrokers = (...brokers: number[]) => ({kind: 'brokers' as const, brokers})

@@ -2,17 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import type {KafkaClient} from '../../../src/app/kafka-client.js'
 import {executeTopicTruncate, planTopicTruncate, topicOffsets} from '../../../src/app/topic-records.js'
-import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
-}
+import {rejection} from '../kafkit-error.js'
 
 /** events: partition 0 with offsets 0-9 (timestamps 0..9 s), partition 1 with 0-3, partition 2 empty. */
 function cluster(): FakeKafka {

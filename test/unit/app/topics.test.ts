@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {createTopic, deleteTopics, describeTopicsNamed, listTopics, refuseInternal, topicsToDelete} from '../../../src/app/topics.js'
-import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
+import {rejection} from '../kafkit-error.js'
 
 function cluster(): FakeKafka {
   const fake = new FakeKafka({brokers: 3})
@@ -11,15 +11,6 @@ function cluster(): FakeKafka {
   fake.addTopic('payments', {partitions: 1, replicationFactor: 1})
   fake.addTopic('__consumer_offsets', {partitions: 50, replicationFactor: 3})
   return fake
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
 }
 
 describe('listTopics', () => {

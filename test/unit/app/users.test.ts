@@ -1,23 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
 import {deleteUser, listUsers, upsertUser, userMechanisms} from '../../../src/app/users.js'
-import {KafkitError} from '../../../src/errors.js'
 import {FakeKafka} from './fake-kafka.js'
+import {rejection} from '../kafkit-error.js'
 
 function cluster(): FakeKafka {
   const fake = new FakeKafka()
   fake.scram.set('zoe', new Map([['SCRAM-SHA-512', 8192]]))
   fake.scram.set('alice', new Map([['SCRAM-SHA-256', 4096], ['SCRAM-SHA-512', 4096]]))
   return fake
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KafkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(KafkitError)
-  return error as KafkitError
 }
 
 describe('listUsers', () => {
