@@ -53,6 +53,15 @@ describe('positional arguments come only from the command line', () => {
   })
 })
 
+describe('a command that does not exist', () => {
+  it('is one kafkit line with the closest command and exit 1', async () => {
+    const typo = await kafkit(['topics', 'lsit'])
+    expect([typo.code, typo.stdout, typo.stderr]).toEqual([1, '', 'kafkit: unknown command "topics lsit" (did you mean "topics list"?) — kafkit --help lists the commands\n'])
+    const unknown = await kafkit(['frobnicate'])
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'kafkit: unknown command "frobnicate" — kafkit --help lists the commands\n'])
+  })
+})
+
 describe('durations a timer cannot hold', () => {
   it.each([
     [['topics', 'list', '--timeout', '30d'], '--timeout'],
