@@ -10,6 +10,7 @@ import {hasErrors, sortProblems, type Problem, type Severity} from './problem.js
 import {humaneConfigValue, topicConfigDef} from './topic-configs.js'
 import {parseTopicsSpec, type DesiredTopic, type NormalisedSpec, type ParseResult, type PolicySeverity} from './topics-spec.js'
 import {DEFAULT_NAMING_PATTERN} from './topics-schema.js'
+import {lintSecuritySpec} from './security-lint.js'
 
 /** Kafka's default max.message.bytes; the seeds advise against messages over 1 MB. */
 const LARGE_MESSAGE_BYTES = 1_048_588
@@ -21,7 +22,7 @@ const LARGE_MESSAGE_BYTES = 1_048_588
 export function lintTopicsFile(text: string, file: string, options: {env?: string} = {}): ParseResult {
   const parsed = parseTopicsSpec(text, file, options)
   if (parsed.spec === undefined) return parsed
-  const linted = lintTopicsSpec(parsed.spec)
+  const linted = parsed.spec.security === undefined ? lintTopicsSpec(parsed.spec) : sortProblems([...lintTopicsSpec(parsed.spec), ...lintSecuritySpec(parsed.spec)])
   const problems = parsed.problems.length === 0 ? linted : sortProblems([...parsed.problems, ...linted])
   return {spec: hasErrors(problems) ? undefined : parsed.spec, problems}
 }

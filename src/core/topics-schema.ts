@@ -7,6 +7,7 @@
  * each value against its config's kind and range and explains what it expected.
  */
 import {TOPIC_CONFIGS, type TopicConfigDef} from './topic-configs.js'
+import {managedSecurity, securityDefinitions, securityPolicyRules, securityProperties} from './security-schema.js'
 
 /** Kafka's legal topic names: letters, digits, '.', '_', '-', at most 249 characters, not "." or "..". */
 export const TOPIC_NAME_PATTERN = '^(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}$'
@@ -103,6 +104,7 @@ const policy: JsonSchema = {
     minInsyncReplicas: valueRule('Lowest min.insync.replicas allowed (default 2).', {type: 'integer', minimum: 1}),
     minRetention: valueRule('Shortest retention.ms allowed on delete topics (default 1d).', {type: ['integer', 'string']}),
     maxPartitions: valueRule('Most partitions allowed per topic (default 100).', {type: 'integer', minimum: 1}),
+    ...securityPolicyRules,
   },
   additionalProperties: false,
 }
@@ -141,15 +143,17 @@ export const topicsFileSchema: JsonSchema = {
           type: 'array',
           items: {type: 'string', minLength: 1},
         },
+        ...managedSecurity,
       },
       additionalProperties: false,
     },
     policy: ref('policy'),
     topics: {type: 'array', items: ref('topic')},
+    ...securityProperties,
   },
   required: ['version', 'topics'],
   additionalProperties: false,
-  definitions: {config: configMap, defaults, topic, topicOverride, cluster, policy, environment},
+  definitions: {config: configMap, defaults, topic, topicOverride, cluster, policy, environment, ...securityDefinitions},
 }
 
 /** The text of schema/topics.schema.json. */

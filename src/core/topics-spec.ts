@@ -15,6 +15,7 @@ import {normaliseConfigValue, topicConfigDef, unknownConfigMessage} from './topi
 import validateTopicsFile from './topics-schema-validate.generated.js'
 import {DEFAULT_NAMING_PATTERN} from './topics-schema.js'
 import {parseDuration} from './units.js'
+import {readSecuritySpec, type SecuritySpec} from './security-spec.js'
 import {yamlLibrary} from './lazy-yaml.js'
 import {parseYamlSubset, type SubsetDocument} from './yaml-subset.js'
 
@@ -26,6 +27,11 @@ export interface TopicsPolicy {
   minInsyncReplicas: {value: number; severity: PolicySeverity}
   minRetentionMs: {value: number; severity: PolicySeverity}
   maxPartitions: {value: number; severity: PolicySeverity}
+  /** The security rules (security-lint.ts): severity only. */
+  aclWriteOnAll: {severity: PolicySeverity}
+  consumerWithoutGroup: {severity: PolicySeverity}
+  denyShadowsAllow: {severity: PolicySeverity}
+  zeroQuota: {severity: PolicySeverity}
 }
 
 /** What applies when the file's policy leaves a rule out: the seeds' rules, as warnings. */
@@ -35,6 +41,10 @@ export const DEFAULT_POLICY: TopicsPolicy = {
   minInsyncReplicas: {value: 2, severity: 'warn'},
   minRetentionMs: {value: 86_400_000, severity: 'warn'},
   maxPartitions: {value: 100, severity: 'warn'},
+  aclWriteOnAll: {severity: 'warn'},
+  consumerWithoutGroup: {severity: 'warn'},
+  denyShadowsAllow: {severity: 'warn'},
+  zeroQuota: {severity: 'warn'},
 }
 
 export interface SourceLocation {
@@ -60,6 +70,8 @@ export interface NormalisedSpec {
   policy: TopicsPolicy
   /** In file order. */
   topics: DesiredTopic[]
+  /** acls, users, quotas and their managed scope; absent in a topics-only file. */
+  security?: SecuritySpec
 }
 
 export interface ParseResult {
@@ -422,6 +434,9 @@ function readPolicyLayer(reader: DocumentReader, raw: unknown, path: Path): Poli
     }
     layer.naming = naming
   }
+  for (const rule of ['aclWriteOnAll', 'consumerWithoutGroup', 'denyShadowsAllow', 'zeroQuota'] as const) {
+    if (isRecord(raw[rule])) layer[rule] = severityOf(raw[rule])
+  }
   for (const rule of ['minReplicationFactor', 'minInsyncReplicas', 'maxPartitions'] as const) {
     const value = raw[rule]
     if (isRecord(value)) layer[rule] = {...severityOf(value), ...(isCount(value.value) ? {value: value.value} : {})}
@@ -534,6 +549,7 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
   }
 
   const prefixes = isRecord(root.managed) && Array.isArray(root.managed.prefixes) ? root.managed.prefixes : []
+  const security = readSecuritySpec(reader, root)
   return {
     file: reader.file,
     ...(env === undefined ? {} : {env}),
@@ -541,6 +557,7 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
     managedPrefixes: prefixes.filter((p): p is string => typeof p === 'string' && p !== ''),
     policy,
     topics,
+    ...(security === undefined ? {} : {security}),
   }
 }
 

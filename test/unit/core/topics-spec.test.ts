@@ -62,6 +62,10 @@ describe('parseTopicsSpec: valid files', () => {
       minInsyncReplicas: {value: 2, severity: 'off'},
       minRetentionMs: {value: 43_200_000, severity: 'error'},
       maxPartitions: {value: 50, severity: 'warn'},
+      aclWriteOnAll: {severity: 'warn'},
+      consumerWithoutGroup: {severity: 'warn'},
+      denyShadowsAllow: {severity: 'warn'},
+      zeroQuota: {severity: 'warn'},
     })
 
     const staging = parseValid(fixture('valid-layers.yaml'), 'staging')
@@ -127,7 +131,7 @@ describe('parseTopicsSpec: every problem, with file:line:col', () => {
       'broken-schema.yaml:18:5: topics[1]: missing "name"',
       'broken-schema.yaml:20:5: topics[2] must be a mapping (key: value)',
       'broken-schema.yaml:21:11: topic name "users profile" is not valid: Kafka allows letters, digits, \'.\', \'_\' and \'-\', at most 249 characters, and not "." or ".."',
-      'broken-schema.yaml:24:1: unknown key "extra" (expected one of: version, cluster, defaults, environments, managed, policy, topics)',
+      'broken-schema.yaml:24:1: unknown key "extra" (expected one of: version, cluster, defaults, environments, managed, policy, topics, acls, users, quotas)',
     ]],
     ['broken-names.yaml', [
       'broken-names.yaml:5:11: topic "orders_payment.completed" collides with "orders.payment.completed": Kafka treats \'.\' and \'_\' alike in metric names and refuses the second',
