@@ -43,6 +43,7 @@ import {dirname} from 'node:path'
 import type {IHeaders} from 'kafkajs'
 
 import type {RecordHeader} from '../core/record.js'
+import {type KafkaJsEncoderClass as KafkaJsEncoderClassForProduce, type ProduceModules, produceEncoding, requestFraming} from './produce-encoder.js'
 
 const require = createRequire(import.meta.url)
 
@@ -270,12 +271,57 @@ function replaceModule(file: string, exports: unknown): boolean {
   return true
 }
 
+/**
+ * The Produce request (v3, which v4..v7 reuse) and the request framing without per-record objects
+ * (see produce-encoder.ts): installed with the record encoder above, which it writes the same as.
+ */
+function installProduceEncoder(Encoder: KafkaJsEncoderClassForProduce): void {
+  const file = (name: string) => require.resolve(`kafkajs/src/protocol/${name}`)
+  if (require.cache[file('requests/produce/v3/request.js')] || require.cache[file('request.js')]) return
+  const compression = require(file('message/compression/index.js')) as {
+    Types: {None: number}
+    lookupCodec: ProduceModules['lookupCodec']
+    COMPRESSION_CODEC_MASK: number
+  }
+  const {request} = produceEncoding({
+    Encoder,
+    Long: require('kafkajs/src/utils/long.js') as ProduceModules['Long'],
+    RecordBatch: (require(file('recordBatch/v0/index.js')) as {RecordBatch: ProduceModules['RecordBatch']}).RecordBatch,
+    Record: require(file('recordBatch/record/v0/index.js')) as ProduceModules['Record'],
+    lookupCodec: compression.lookupCodec,
+    apiKey: (require(file('requests/apiKeys.js')) as {Produce: number}).Produce,
+    COMPRESSION_NONE: compression.Types.None,
+    COMPRESSION_CODEC_MASK: compression.COMPRESSION_CODEC_MASK,
+  })
+  replaceModule('protocol/requests/produce/v3/request.js', request)
+  replaceModule('protocol/request.js', requestFraming(Encoder))
+  produceEncoderInstalled = true
+}
+
+/** Record headers (both or neither: a list must never reach kafkajs's own encoder), then the Produce encoder on top. */
+function installRecordCodecs(): void {
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as KafkaJsEncoderClass
+  const Long = require('kafkajs/src/utils/long.js') as KafkaJsLong
+  const {LOG_APPEND_TIME} = require('kafkajs/src/protocol/timestampTypes.js') as {LOG_APPEND_TIME: number}
+  const path = (file: string) => require.resolve(`kafkajs/src/protocol/recordBatch/record/v0/${file}`)
+  if (require.cache[path('index.js')] || require.cache[path('decoder.js')]) return
+  replaceModule('protocol/recordBatch/record/v0/index.js', recordEncoder(Encoder))
+  replaceModule('protocol/recordBatch/record/v0/decoder.js', recordDecoder(Long, LOG_APPEND_TIME))
+  headersFixed = true
+  installProduceEncoder(Encoder as unknown as KafkaJsEncoderClassForProduce)
+}
+
+/** Whether kafkajs encodes Produce requests with produce-encoder.ts (for tests). */
+export let produceEncoderInstalled = false
+
 export function installKafkaJsFixes(): void {
   if (installed) return
   installed = true
   try {
     // Written for kafkajs 2.2.4 (pinned in package.json): only that version gets the replacements.
     if ((require('kafkajs/package.json') as {version: string}).version !== '2.2.4') return
+    // First: the Produce encoder replaces protocol/request.js, which the patches below load.
+    installRecordCodecs()
     replaceModule('producer/groupMessagesPerPartition.js', groupMessagesPerPartition)
     patchModuleSource(SEND_MESSAGES_PATCH.file, SEND_MESSAGES_PATCH.from, SEND_MESSAGES_PATCH.to)
     // Metadata v1..v6 take v0's parse when they load: replace v0 before any of them loads.
@@ -286,15 +332,6 @@ export function installKafkaJsFixes(): void {
       delete require.cache[metadataV0]
       replaceModule('protocol/requests/metadata/v0/response.js', {decode, parse: metadataParse(createErrorFromCode)})
     }
-    const Encoder = require('kafkajs/src/protocol/encoder.js') as KafkaJsEncoderClass
-    const Long = require('kafkajs/src/utils/long.js') as KafkaJsLong
-    const {LOG_APPEND_TIME} = require('kafkajs/src/protocol/timestampTypes.js') as {LOG_APPEND_TIME: number}
-    // Both or neither: a list must never reach kafkajs's own encoder.
-    const path = (file: string) => require.resolve(`kafkajs/src/protocol/recordBatch/record/v0/${file}`)
-    if (require.cache[path('index.js')] || require.cache[path('decoder.js')]) return
-    replaceModule('protocol/recordBatch/record/v0/index.js', recordEncoder(Encoder))
-    replaceModule('protocol/recordBatch/record/v0/decoder.js', recordDecoder(Long, LOG_APPEND_TIME))
-    headersFixed = true
   } catch {
     // kafkajs's own modules stay in place.
   }
