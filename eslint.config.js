@@ -42,11 +42,13 @@ export default tseslint.config(
     ...IO_MODULES,
     ...CLIENT_MODULES,
     ...CLI_MODULES,
-    ...layerPaths('app', 'cli', 'commands', 'kafka', 'local'),
+    ...layerPaths('app', 'cli', 'commands', 'kafka', 'local', 'registry'),
   ]),
   ...layer('src/app/**', 'use cases do not render or parse flags', [...CLI_MODULES, 'kafkajs', ...layerPaths('cli', 'commands')]),
-  ...layer('src/commands/**', 'commands call use cases in src/app and render with src/cli', ['kafkajs', ...layerPaths('kafka')]),
-  ...layer('src/cli/**', 'src/cli renders and parses; Kafka is reached through src/app', ['kafkajs', ...layerPaths('commands', 'kafka')], ['src/cli/base-command.ts']),
+  ...layer('src/commands/**', 'commands call use cases in src/app and render with src/cli', ['kafkajs', ...layerPaths('kafka', 'registry')]),
+  ...layer('src/cli/**', 'src/cli renders and parses; Kafka is reached through src/app', ['kafkajs', ...layerPaths('commands', 'kafka', 'registry')], ['src/cli/base-command.ts']),
+  // The Schema Registry's HTTP adapter, reached by src/app only (as src/kafka is for Kafka).
+  ...layer('src/registry/**', 'the registry adapter knows nothing of Kafka, the CLI or the use cases', [...CLI_MODULES, ...CLIENT_MODULES, ...layerPaths('app', 'cli', 'commands', 'kafka', 'local')]),
   // import() too: a lazily loaded module crosses the same line.
   {
     files: ['src/commands/**', 'src/app/**', 'src/core/**'],

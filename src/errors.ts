@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   INVALID_ACL: 'an ACL principal, resource type, operation or pattern is malformed or unknown',
   INVALID_QUOTA: 'a quota entity, key or value is malformed or unknown',
   PASSWORD_SOURCE: 'a password given as an argument, or its --password-env / --password-file / stdin gives none',
+  SCHEMA_INVALID_RECORD: 'a produce input record does not fit its registry schema; nothing was produced',
+  SCHEMA_INVALID: 'a schema (a local file, or one the registry returned) cannot be parsed',
   // what does not exist
   TOPIC_NOT_FOUND: 'a topic does not exist',
   PARTITION_NOT_FOUND: 'a topic has no such partition',
@@ -35,6 +37,8 @@ export const ERROR_CODES = {
   SHIFT_WITHOUT_COMMITTED_OFFSET: 'a shift needs a committed offset the group does not have',
   OFFSET_PAST_END: 'an offset beyond the end of the log',
   COMPACTED_TOPIC: 'records of a compact-only topic cannot be deleted by offset',
+  SCHEMA_NOT_FOUND: 'the schema registry has no such subject, version or schema id',
+  NO_SCHEMA_REGISTRY: 'a schema registry is needed and none is configured (--schema-registry or the context)',
   // what the cluster says
   UNREACHABLE: 'the bootstrap servers cannot be reached',
   BROKER_UNREACHABLE: 'one broker of a reachable cluster cannot be reached',
@@ -56,6 +60,10 @@ export const ERROR_CODES = {
   DELETE_GROUPS_FAILED: 'some groups could not be deleted',
   TRANSACTION_FAILED: 'a replay transaction failed; run the replay again',
   FENCED: 'another replay of the same group took over',
+  REGISTRY_UNREACHABLE: 'the schema registry cannot be reached',
+  REGISTRY_AUTH: 'the schema registry refused the credentials (HTTP 401/403)',
+  REGISTRY_ERROR: 'the schema registry answered with an error',
+  INCOMPATIBLE_SCHEMA: 'schemas check: the schema is not compatible with the subject',
   KAFKIT_ERROR: 'anything else (a bug if you see it: run with --debug)',
 } as const
 

@@ -184,6 +184,8 @@ export interface ConsumeOptions {
   render(record: ConsumedRecord): Buffer
   /** --where: only records it keeps are printed and counted by -n; the others are only scanned. */
   filter?(record: ConsumedRecord): boolean
+  /** Awaited before a batch's records are filtered and rendered (e.g. fetch their registry schemas). */
+  prepare?(records: readonly ConsumedRecord[]): Promise<void>
   output: Writable
   signal: AbortSignal
   /** consumed: printed (matched); scanned: read, matched or not. */
@@ -294,6 +296,7 @@ export async function consume(kafka: KafkaClient, opts: ConsumeOptions): Promise
     starts,
     onProgress: reached,
     onBatch: async ({partition, records, heartbeat, resolveOffset}) => {
+      if (opts.prepare !== undefined) await opts.prepare(records)
       const chunks: Buffer[] = []
       let size = 0
       const flush = async (): Promise<boolean> => {

@@ -1,9 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
 import {consume, type ConsumeResult, type StartPosition} from '../app/console.js'
+import {openSchemaRegistry, RecordSchemaDecoding} from '../app/schemas.js'
 import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
+import {rawFlag, schemaRegistryFlag, schemaRegistryFor} from '../cli/schema-registry-flags.js'
+import type {ConsumedRecord} from '../core/record.js'
 import {recordToJsonLine} from '../core/record-json.js'
 import {type RecordRenderer, compileRecordTemplate} from '../core/record-template.js'
 import {compileRecordFilter, failedEverywhere, type RecordFilter} from '../core/record-filter.js'
@@ -19,6 +22,7 @@ Without --group it uses an ephemeral consumer group that never commits and is de
 --format directives: %t topic, %p partition, %o offset, %T timestamp (ms), %k key, %v value, %h headers (name=value,... in order; a null value is the bare name), %K/%S key/value size (-1 for null), %% a percent sign; escapes \\n \\t \\r \\\\ \\xHH. The default is '%v\\n'.
 -o json prints one object per line: topic, partition, offset, timestamp, key, value, headers (["name", value, ...] in order, as kcat -J). Bytes that are valid UTF-8 are strings, other bytes {"base64": "..."}, null stays null.
 --where EXPR prints only the records for which the CEL expression is true (repeatable: all must hold); -n then counts matches, -e still stops at the end. A record offers key (text), value (parsed as JSON when it is, else text; null when null or not UTF-8), headers (name -> last value), all_headers (name -> every value), partition, offset, timestamp (ms), time, topic. and/or may be written as words. name=value is short for: some header name has exactly that value.
+With a Schema Registry (--schema-registry URL or the context's schemaRegistry), keys and values in its wire format (magic byte 0, schema id) are decoded with their Avro, Protobuf or JSON schema: %k/%v and the default template print the decoded value as JSON, -o json shows it with keySchema/valueSchema {id, type, subject}, and --where sees it. A record whose schema cannot be fetched is printed raw, with one warning per schema id. --raw prints the bytes.
 Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end with -e, on Ctrl-C, or when the reader of stdout goes away (| head: exit 0).`
   static examples = [
     '$ kafkit consume orders --from-beginning -e',
@@ -45,10 +49,17 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
       multipleNonGreedy: true,
       description: 'only records for which this CEL expression is true, e.g. \'value.order_id == 42 and headers.type == "refund"\' (repeatable: all must hold; name=value: a header value)',
     }),
+    'schema-registry': schemaRegistryFlag,
+    raw: rawFlag,
   }
+
+  private decoding?: RecordSchemaDecoding
 
   async run(): Promise<ConsumeResult> {
     const {flags} = this
+    const registry = flags.raw ? undefined : schemaRegistryFor(flags['schema-registry'], this.connectionSettings().contextName)
+    if (registry !== undefined) this.decoding = new RecordSchemaDecoding(openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
+    const {decoding} = this
     const render = this.renderer()
     const position = startPosition(flags)
     // A mistake in --where is one line naming the column, before connecting.
@@ -65,7 +76,8 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
         maxMessages: flags['max-messages'],
         exitAtEnd: flags['exit-at-end'],
         render,
-        filter: filter === undefined ? undefined : (record) => filter.test(record),
+        filter: filter === undefined ? undefined : decoding === undefined ? (record) => filter.test(record) : (record) => filter.test(decoding.view(record)),
+        prepare: decoding === undefined ? undefined : (records) => decoding.prepare(records),
         output: this.outputStream,
         signal: interrupt.signal,
         onProgress: (consumed, scanned) => (filter === undefined ? progress.update(consumed) : progress.update(scanned, `, ${consumed.toLocaleString('en-US')} matched`)),
@@ -100,12 +112,16 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
     const output = jsonFormat && this.outputFormat === 'table' ? 'json' : this.outputFormat
     if (output === 'json') {
       if (this.flags.format !== undefined && !jsonFormat) throw new KafkitError('-o json and --format are alternatives: use one', {hint: '-o json prints every field; --format picks them'})
+      const {decoding} = this
+      if (decoding !== undefined) return (record) => Buffer.from(`${recordToJsonLine(record, decoding.decode(record))}\n`, 'utf8')
       return (record) => Buffer.from(`${recordToJsonLine(record)}\n`, 'utf8')
     }
     if (output !== 'table') throw new KafkitError(`-o ${output}: consume prints a --format template or -o json`)
     const compiled = compileRecordTemplate(this.flags.format ?? '%v\n')
     if (!compiled.ok) throw new KafkitError(`--format: ${compiled.error}`)
-    return this.flags.format === undefined ? (record) => Buffer.concat([record.value ?? Buffer.alloc(0), NEWLINE]) : compiled.render
+    const render = this.flags.format === undefined ? (record: ConsumedRecord) => Buffer.concat([record.value ?? Buffer.alloc(0), NEWLINE]) : compiled.render
+    const {decoding} = this
+    return decoding === undefined ? render : (record) => render(decoding.view(record))
   }
 }
 

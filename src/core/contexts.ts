@@ -34,11 +34,25 @@ export interface OAuthBearerSasl {
 
 export type SaslSpec = PasswordSasl | OAuthBearerSasl
 
+/**
+ * A Confluent-API Schema Registry: its URL, basic auth (user name literal or from an env var, the
+ * password from an env var or a file, never the config file) and the CA of its certificate.
+ */
+export interface SchemaRegistrySpec {
+  url: string
+  username?: string
+  usernameEnv?: string
+  passwordEnv?: string
+  passwordFile?: string
+  tls?: {ca?: string}
+}
+
 export interface ContextSpec {
   brokers: string[]
   clientId?: string
   tls?: {ca?: string; cert?: string; key?: string; insecure?: boolean}
   sasl?: SaslSpec
+  schemaRegistry?: SchemaRegistrySpec
 }
 
 export interface KafkitConfig {
@@ -110,8 +124,8 @@ export function parseKafkitConfig(text: string, file: string): KafkitConfig {
 
 function parseContext(value: unknown, file: string, where: string): ContextSpec {
   if (!isRecord(value)) fail(file, where, 'expected a mapping with brokers')
-  const allowed = new Set(['brokers', 'clientId', 'tls', 'sasl'])
-  for (const key of Object.keys(value)) if (!allowed.has(key)) fail(file, `${where}.${key}`, 'unknown key (expected brokers, clientId, tls, sasl)')
+  const allowed = new Set(['brokers', 'clientId', 'tls', 'sasl', 'schemaRegistry'])
+  for (const key of Object.keys(value)) if (!allowed.has(key)) fail(file, `${where}.${key}`, 'unknown key (expected brokers, clientId, tls, sasl, schemaRegistry)')
   const brokers = typeof value.brokers === 'string' ? splitBrokers(value.brokers) : value.brokers
   if (!Array.isArray(brokers) || brokers.length === 0 || !brokers.every(isHostPort)) {
     fail(file, `${where}.brokers`, 'expected a list of host:port (port 1-65535)')
@@ -138,7 +152,71 @@ function parseContext(value: unknown, file: string, where: string): ContextSpec 
     }
   }
   if (value.sasl !== undefined) spec.sasl = parseSasl(value.sasl, file, `${where}.sasl`)
+  if (value.schemaRegistry !== undefined) spec.schemaRegistry = parseSchemaRegistry(value.schemaRegistry, file, `${where}.schemaRegistry`)
   return spec
+}
+
+const REGISTRY_KEYS = ['url', 'username', 'usernameEnv', 'passwordEnv', 'passwordFile', 'tls']
+
+function parseSchemaRegistry(r: unknown, file: string, where: string): SchemaRegistrySpec {
+  if (typeof r === 'string') r = {url: r}
+  if (!isRecord(r)) fail(file, where, 'expected a URL or a mapping with url (and username or usernameEnv, passwordEnv or passwordFile, tls.ca)')
+  for (const key of Object.keys(r)) {
+    if (key === 'password') fail(file, `${where}.password`, 'passwords are not stored in the config file; use passwordEnv or passwordFile')
+    if (!REGISTRY_KEYS.includes(key)) fail(file, `${where}.${key}`, `unknown key (expected ${REGISTRY_KEYS.join(', ')})`)
+  }
+  const problem = registryUrlProblem(r.url)
+  if (problem !== undefined) fail(file, `${where}.url`, problem)
+  const spec: SchemaRegistrySpec = {url: r.url as string}
+  if (r.username !== undefined && r.usernameEnv !== undefined) fail(file, where, 'set one of username, usernameEnv')
+  nonEmptyString(r, 'username', file, where, 'a user name')
+  nonEmptyString(r, 'usernameEnv', file, where, 'an env var name')
+  nonEmptyString(r, 'passwordEnv', file, where, 'an env var name')
+  nonEmptyString(r, 'passwordFile', file, where, 'a file path')
+  const user = r.username !== undefined || r.usernameEnv !== undefined
+  const password = r.passwordEnv !== undefined || r.passwordFile !== undefined
+  if (r.passwordEnv !== undefined && r.passwordFile !== undefined) fail(file, where, 'set one of passwordEnv, passwordFile')
+  if (user !== password) fail(file, where, user ? 'a user name needs passwordEnv or passwordFile' : 'a password needs username or usernameEnv')
+  for (const key of ['username', 'usernameEnv', 'passwordEnv', 'passwordFile'] as const) if (r[key] !== undefined) spec[key] = r[key] as string
+  if (r.tls !== undefined) {
+    if (!isRecord(r.tls)) fail(file, `${where}.tls`, 'expected a mapping with ca')
+    for (const key of Object.keys(r.tls)) if (key !== 'ca') fail(file, `${where}.tls.${key}`, 'unknown key (expected ca)')
+    nonEmptyString(r.tls, 'ca', file, `${where}.tls`, 'a file path')
+    spec.tls = {ca: r.tls.ca as string | undefined}
+  }
+  return spec
+}
+
+/** Why a registry URL cannot be used, or undefined: http(s), no credentials in it (they end up in shell history). */
+export function registryUrlProblem(raw: unknown): string | undefined {
+  let url: URL | undefined
+  try {
+    url = typeof raw === 'string' ? new URL(raw) : undefined
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return 'expected an http:// or https:// URL, e.g. http://localhost:8081'
+  if (url.username !== '' || url.password !== '') return 'credentials do not go in the URL: use a context with username and passwordEnv or passwordFile'
+  return undefined
+}
+
+/**
+ * Where the registry comes from: --schema-registry, else the schemaRegistry of the context in use
+ * (the caller's: a command given brokers by flag or env var uses no context unless --context).
+ */
+export function resolveSchemaRegistry(input: {flagUrl?: string; contextName?: string; config?: KafkitConfig}): (SchemaRegistrySpec & {source: string}) | undefined {
+  if (input.flagUrl !== undefined) {
+    const problem = registryUrlProblem(input.flagUrl)
+    if (problem !== undefined) throw new KafkitError(`--schema-registry: "${input.flagUrl}": ${problem}`, {code: 'INVALID_FLAG'})
+    return {url: input.flagUrl, source: '--schema-registry'}
+  }
+  const name = input.contextName
+  if (name !== undefined && input.config?.contexts[name] === undefined) {
+    const known = Object.keys(input.config?.contexts ?? {})
+    throw new KafkitError(`no context named "${name}" in the config file${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`)
+  }
+  const spec = name === undefined ? undefined : input.config?.contexts[name]?.schemaRegistry
+  return spec === undefined ? undefined : {...spec, source: `context ${name}`}
 }
 
 function parseSasl(s: unknown, file: string, where: string): SaslSpec {

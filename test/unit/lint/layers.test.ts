@@ -25,6 +25,10 @@ describe('layer boundaries (npm run lint)', {timeout: 60_000}, () => {
     ['src/cli/render-x.ts', "import {offsetsClient} from '../kafka/groups.js'", /Kafka is reached through src\/app/],
     ['src/kafka/x.ts', "import {KafkaCommand} from '../cli/base-command.js'", /adapter knows nothing of the CLI/],
     ['src/kafka/x.ts', "import {planTopics} from '../app/declarative-topics.js'", /adapter knows nothing of the CLI or the use cases/],
+    ['src/registry/x.ts', "import {SchemaCache} from '../app/schemas.js'", /registry adapter knows nothing/],
+    ['src/registry/x.ts', "import {Kafka} from 'kafkajs'", /registry adapter knows nothing/],
+    ['src/commands/schemas/x.ts', "import {SchemaRegistryClient} from '../../registry/client.js'", /commands call use cases/],
+    ['src/core/x.ts', "import {SchemaRegistryClient} from '../registry/client.js'", /core is pure/],
   ])('%s may not: %s', async (filePath, source, why) => {
     const messages = await restricted(filePath, source)
     expect(messages).toHaveLength(1)
@@ -38,6 +42,7 @@ describe('layer boundaries (npm run lint)', {timeout: 60_000}, () => {
     // the adapter implements the port
     ['src/kafka/client.ts', "import type {KafkaClient} from '../app/kafka-client.js'"],
     ['src/core/x.ts', "import {parse} from 'yaml'"],
+    ['src/app/x.ts', "import {SchemaRegistryClient} from '../registry/client.js'"],
     // the composition root opens the connection that commands hand to use cases
     ['src/cli/base-command.ts', "import {openConnection} from '../kafka/connection.js'"],
   ])('%s may: %s', async (filePath, source) => {
