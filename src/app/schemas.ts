@@ -4,9 +4,19 @@
  * registry adapter (src/registry); decoding itself is the pure core's (core/schema-decoder).
  */
 import type {SchemaRegistrySpec} from '../core/contexts.js'
-import type {DecoderChain, FieldBytes} from '../core/record-decoders.js'
+import {decodeWithDlqDecoders} from '../core/dlq.js'
+import {decodeField, type DecoderChain, type FieldBytes} from '../core/record-decoders.js'
 import type {ConsumedRecord} from '../core/record.js'
-import {decodeRecordSchemas, decodedView, SchemaFieldDecoder, schemaOutputChain, type RecordSchemas, type SchemaProblem} from '../core/schema-decoder.js'
+import {
+  decodeRecordSchemas,
+  decodedView,
+  SCHEMA_DECODER_NAME,
+  SchemaFieldDecoder,
+  schemaOutputChain,
+  type RecordSchemas,
+  type SchemaDecoded,
+  type SchemaProblem,
+} from '../core/schema-decoder.js'
 import {parseWireFrame, SCHEMA_TYPES, type SchemaType} from '../core/schema-wire.js'
 import {forEachConcurrently} from '../core/concurrency.js'
 import {KafkitError} from '../errors.js'
@@ -113,6 +123,26 @@ export class RecordSchemaDecoding {
     const schemas = decodeRecordSchemas(this.chain, record)
     this.last = {record, schemas}
     return schemas
+  }
+
+  /** A DLQ batch: the schemas of the DLQ records' keys and values and of the original ones inside envelopes. */
+  prepareDlq(records: readonly ConsumedRecord[]): Promise<void> {
+    const ids = wireSchemaIds(records)
+    for (const record of records) {
+      const decoded = decodeWithDlqDecoders(record)
+      if (!decoded.ok) continue
+      for (const bytes of [decoded.failure.key, decoded.failure.value]) {
+        const frame = parseWireFrame(bytes)
+        if (frame !== undefined) ids.add(frame.schemaId)
+      }
+    }
+    return this.cache.prefetch(ids)
+  }
+
+  /** Some bytes of a record (a DLQ record's original key or value) decoded with their schema. */
+  decodeBytes(bytes: Buffer | null, record: ConsumedRecord): SchemaDecoded | undefined {
+    const decoded = decodeField(this.chain, bytes, record)
+    return decoded?.decoder === SCHEMA_DECODER_NAME ? (decoded.value as SchemaDecoded) : undefined
   }
 
   /** The record with decoded key/value as JSON text (templates, --where). */

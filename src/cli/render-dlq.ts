@@ -7,11 +7,13 @@ import {plural, renderKeyValues, renderTable} from './render.js'
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString())
 
-function shortBytes(bytes: JsonBytes | null, width = 40): string {
+function shortBytes(bytes: JsonBytes | null | unknown, width = 40): string {
   if (bytes === null) return 'null'
+  // A value decoded with a registry schema: its JSON.
+  if (typeof bytes !== 'string' && typeof (bytes as {base64?: unknown})?.base64 !== 'string') return shortBytes(JSON.stringify(bytes), width)
   // One line per row: control characters escaped as in JSON, everything else as it is.
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  const text = typeof bytes === 'string' ? bytes.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1)) : `base64:${bytes.base64}`
+  const text = typeof bytes === 'string' ? bytes.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1)) : `base64:${(bytes as {base64: string}).base64}`
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }
 

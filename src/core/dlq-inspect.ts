@@ -6,6 +6,11 @@ import type {DlqFailure, DlqFormat} from './dlq.js'
 import {decodeWithDlqDecoders, failureTime} from './dlq.js'
 import {type JsonBytes, nullableBytesToJson} from './json-bytes.js'
 import type {ConsumedRecord} from './record.js'
+import type {SchemaRef} from './record-json.js'
+import type {SchemaDecoded} from './schema-decoder.js'
+
+/** Decodes an original key or value with a registry schema (dlq inspect with a schema registry). */
+export type SampleDecoder = (bytes: Buffer | null, record: ConsumedRecord) => SchemaDecoded | undefined
 
 export interface DlqSample {
   /** Where the sample sits in the DLQ. */
@@ -19,9 +24,11 @@ export interface DlqSample {
   errorType?: string
   errorMessage?: string
   retryCount: number
-  /** Binary-safe, as in `consume -o json`. */
-  key: JsonBytes | null
-  value: JsonBytes | null
+  /** Binary-safe, as in `consume -o json`; decoded with a registry schema, the decoded value (and keySchema/valueSchema). */
+  key: JsonBytes | null | unknown
+  value: JsonBytes | null | unknown
+  keySchema?: SchemaRef
+  valueSchema?: SchemaRef
 }
 
 export interface UndecodableSample {
@@ -74,7 +81,10 @@ export class DlqInspector {
   private readonly sampledKinds = new Set<string>()
   private readonly undecodableSamples: UndecodableSample[] = []
 
-  constructor(private readonly sampleSize = 5) {}
+  constructor(
+    private readonly sampleSize = 5,
+    private readonly decodeSample?: SampleDecoder,
+  ) {}
 
   add(record: ConsumedRecord): void {
     this.records++
@@ -112,9 +122,16 @@ export class DlqInspector {
       originalTopic,
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       retryCount,
-      key: nullableBytesToJson(failure.key),
-      value: nullableBytesToJson(failure.value),
-    }
+      ...this.sampleField('key', failure.key, record),
+      ...this.sampleField('value', failure.value, record),
+    } as DlqSample
+  }
+
+  private sampleField(which: 'key' | 'value', bytes: Buffer | null, record: ConsumedRecord): Record<string, unknown> {
+    const decoded = this.decodeSample?.(bytes, record)
+    if (decoded === undefined) return {[which]: nullableBytesToJson(bytes)}
+    const ref: SchemaRef = {id: decoded.schemaId, type: decoded.type, ...(decoded.subject === undefined ? {} : {subject: decoded.subject})}
+    return {[which]: decoded.value, [`${which}Schema`]: ref}
   }
 
   result(): DlqInspection {

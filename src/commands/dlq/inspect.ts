@@ -1,8 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
 import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
+import {openSchemaRegistry, RecordSchemaDecoding} from '../../app/schemas.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderInspection} from '../../cli/render-dlq.js'
+import {rawFlag, schemaRegistryFlag, schemaRegistryFor} from '../../cli/schema-registry-flags.js'
 import {compileRecordFilter, failedEverywhere} from '../../core/record-filter.js'
 import {parseNonNegativeInteger} from '../../core/topic-partition.js'
 import {KafkitError} from '../../errors.js'
@@ -12,6 +14,7 @@ export default class DlqInspect extends KafkaCommand<typeof DlqInspect> {
   static description = `Reads the whole DLQ (read_committed, up to its end when the command starts) without committing anything.
 Formats: header-based (original_topic/original_partition/original_offset/error_type/error_message/failed_at), a JSON envelope in the value (original_topic, original_key, original_value, error, error_timestamp, retry_count), Kafka Connect (__connect.errors.*) and Spring (kafka_dlt-*) headers.
 Records in none of these formats are counted as undecodable, with the reason.
+With a Schema Registry (--schema-registry URL or the context's schemaRegistry), sample keys and values in its wire format are shown decoded (Avro, Protobuf, JSON Schema); a schema that cannot be fetched leaves them raw with one warning per schema id; --raw shows the bytes.
 --where EXPR inspects only the DLQ records for which the CEL expression is true (as consume --where: key, value, headers, all_headers, partition, offset, timestamp, time, topic of the DLQ record); name=value: a header has that value.`
   static examples = [
     '$ kafkit dlq inspect orders.dlq',
@@ -27,6 +30,8 @@ Records in none of these formats are counted as undecodable, with the reason.
       multipleNonGreedy: true,
       description: 'only DLQ records for which this CEL expression is true, or with this header value: name=value (repeatable, all must hold)',
     }),
+    'schema-registry': schemaRegistryFlag,
+    raw: rawFlag,
   }
 
   async run(): Promise<DlqInspectResult> {
@@ -36,7 +41,10 @@ Records in none of these formats are counted as undecodable, with the reason.
     const compiled = where.length === 0 ? undefined : compileRecordFilter(where)
     if (compiled !== undefined && !compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG'})
     const filter = compiled?.filter
-    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter})
+    const registry = this.flags.raw ? undefined : schemaRegistryFor(this.flags['schema-registry'], this.connectionSettings().contextName)
+    const decoding = registry === undefined ? undefined : new RecordSchemaDecoding(openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
+    const schemas = decoding && {prepare: (records: Parameters<typeof decoding.prepareDlq>[0]) => decoding.prepareDlq(records), decodeSample: decoding.decodeBytes.bind(decoding)}
+    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter, schemas})
     this.render(result, renderInspection)
     const failed = filter === undefined ? undefined : failedEverywhere(filter)
     if (failed !== undefined) this.warning(failed)
