@@ -2,6 +2,9 @@
 import type {ChangeFailure} from '../app/declarative-topics.js'
 import {GROUP_ABOVE} from '../core/problem.js'
 import type {PlanSummary, TopicChange} from '../core/topic-plan.js'
+import type {SecurityFailure, SecurityItemResult} from '../app/declarative-security.js'
+import type {SecurityChange, SecuritySummary} from '../core/security-plan.js'
+import {securityApplyLines} from './render-security-plan.js'
 
 export interface ApplyOutput {
   file: string
@@ -10,6 +13,13 @@ export interface ApplyOutput {
   failed: ChangeFailure[]
   /** The plan again after applying: what is still not in sync (normally nothing). */
   remaining: {summary: PlanSummary; changes: TopicChange[]} | {error: string}
+  /** ACLs, credentials and quotas, for a file that declares them. */
+  security?: {
+    planned: SecuritySummary
+    applied: SecurityItemResult[]
+    failed: SecurityFailure[]
+    remaining: {summary: SecuritySummary; changes: SecurityChange[]} | {error: string}
+  }
 }
 
 /** The outcome lines, then the re-plan's verdict. */
@@ -21,6 +31,7 @@ export function renderApplyResult(r: ApplyOutput): string {
   // A reassignment that did not finish already shows its target replicas in metadata.
   else if (r.failed.length > 0) lines.push(`${remaining.summary.inSync} topics match the file by metadata, but ${r.failed.length} change(s) failed: fix the cause and run apply again`)
   else lines.push(`${remaining.summary.inSync} topics in sync.`)
+  if (r.security) lines.push(...securityApplyLines(r.security))
   return lines.join('\n')
 }
 
