@@ -228,8 +228,8 @@ export async function finishReassignmentsInProgress(
 }
 
 /** The live cluster as a topics.yaml (only non-default configs). */
-export async function exportTopics(kafka: KafkaClient, opts: {prefix?: string; schema?: string}): Promise<TopicsExport> {
+export async function exportTopics(kafka: KafkaClient, opts: {prefix?: string; schema?: string; sections?: Record<string, unknown>}): Promise<TopicsExport> {
   const {prefix} = opts
   const live = await kafka.readClusterState({configsFor: (name) => prefix === undefined || name.startsWith(prefix)})
-  return exportTopicsSpec(live, {prefix, schema: opts.schema})
+  return exportTopicsSpec(live, {prefix, schema: opts.schema, sections: opts.sections})
 }

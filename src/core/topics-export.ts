@@ -16,6 +16,8 @@ export interface ExportOptions {
   prefix?: string
   /** Written as the yaml-language-server modeline, e.g. ./node_modules/kafkit/schema/topics.schema.json. */
   schema?: string
+  /** More top-level sections after topics (acls, users, quotas of export --security). */
+  sections?: Record<string, unknown>
 }
 
 /**
@@ -89,6 +91,7 @@ export function exportTopicsSpec(live: LiveClusterState, options: ExportOptions 
     defaults: {partitions, replicationFactor},
     ...(options.prefix === undefined ? {} : {managed: {prefixes: [options.prefix]}}),
     topics: entries,
+    ...options.sections,
   })
   const header = [
     ...(options.schema === undefined ? [] : [` yaml-language-server: $schema=${options.schema}`, '']),
