@@ -24,6 +24,7 @@ import {registryConnection, RegistryHttpError, SchemaRegistryClient, type Regist
 import {compileSchema, type SchemaEncoder} from './schema-codecs.js'
 
 export type ResolvedRegistry = SchemaRegistrySpec & {source: string}
+export type {SchemaRegistryClient}
 
 /** The client for a resolved registry (credentials read now, from env vars or files). */
 export function openSchemaRegistry(spec: ResolvedRegistry, timeoutMs: number): SchemaRegistryClient {

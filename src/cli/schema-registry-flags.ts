@@ -1,9 +1,10 @@
 /** --schema-registry and --raw, and where the registry comes from: the flag, else the context's schemaRegistry. */
-import {Flags} from '@oclif/core'
+import {type Command, Flags} from '@oclif/core'
 
+import {openSchemaRegistry, type ResolvedRegistry, type SchemaRegistryClient} from '../app/schemas.js'
 import {resolveSchemaRegistry} from '../core/contexts.js'
-import type {ResolvedRegistry} from '../app/schemas.js'
 import {KafkitError} from '../errors.js'
+import {BaseCommand, parseTimeoutFlag} from './base-command.js'
 import {configFilePath, loadKafkitConfig} from './config-file.js'
 
 export const schemaRegistryFlag = Flags.string({
@@ -39,4 +40,20 @@ export function requireSchemaRegistry(flagUrl: string | undefined, contextName: 
     })
   }
   return found
+}
+
+/** `kafkit schemas ...`: a registry and no Kafka; --context picks whose schemaRegistry. */
+export abstract class SchemaRegistryCommand<T extends typeof Command> extends BaseCommand<T> {
+  static baseFlags = {
+    ...BaseCommand.baseFlags,
+    'schema-registry': schemaRegistryFlag,
+    context: Flags.string({description: 'use the schemaRegistry of this context from the kafkit config file (default: the current context)', helpGroup: 'SCHEMA REGISTRY'}),
+    timeout: Flags.string({description: 'bound for each registry request (e.g. 10s)', default: '10s', helpGroup: 'SCHEMA REGISTRY'}),
+  }
+
+  protected registry(): SchemaRegistryClient {
+    const flags = this.flags as any
+    const spec = requireSchemaRegistry(flags['schema-registry'], flags['schema-registry'] === undefined ? currentContextName(flags.context) : undefined, `kafkit ${(this.id ?? 'schemas').replaceAll(':', ' ')}`)
+    return openSchemaRegistry(spec, parseTimeoutFlag(flags.timeout ?? '10s'))
+  }
 }
