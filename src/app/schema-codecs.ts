@@ -89,13 +89,13 @@ async function avroCodec(source: SchemaSource): Promise<SchemaEncoder> {
       const valid = type.isValid(input, {
         noUndeclaredFields: true,
         errorHook: (path: string[], any: unknown, t: any) => {
-          const where = path.length === 0 ? 'the value' : `field "${path.join('.')}"`
-          if (any === undefined) errors.push(`${where}: missing (${avroTypeName(t)})`)
+          const where = path.length === 0 ? '' : `field "${path.join('.')}": `
+          if (any === undefined) errors.push(`${where}missing (${avroTypeName(t)})`)
           else if (t.typeName === 'record' && typeof any === 'object' && any !== null && !Array.isArray(any)) {
             const declared = new Set(t.fields.map((f: any) => f.name))
             const extra = Object.keys(any).filter((k) => !declared.has(k))
-            errors.push(`${where}: ${extra.length > 0 ? `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} (not in the schema)` : `${shown(any)} is not a ${t.name ?? 'record'}`}`)
-          } else errors.push(`${where}: ${shown(any)} is not ${avroTypeName(t)}`)
+            errors.push(`${where}${extra.length > 0 ? `unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} (not in the schema)` : `${shown(any)} is not a ${t.name ?? 'record'}`}`)
+          } else errors.push(`${where}${shown(any)} is not ${avroTypeName(t)}`)
         },
       })
       if (!valid) return {ok: false, errors: errors.length > 0 ? errors : ['does not match the schema']}
@@ -156,8 +156,8 @@ const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64'])
 
 /** protobufjs's fromObject coerces anything ("abc" to 0): the JSON is checked against the message first. */
 function checkProtobuf(type: any, value: unknown, path: string): string[] {
-  const where = path === '' ? 'the value' : `field "${path}"`
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where}: ${shown(value)} is not a ${type.name} message (a JSON object)`]
+  const where = path === '' ? '' : `field "${path}": `
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where}${shown(value)} is not a ${type.name} message (a JSON object)`]
   const errors: string[] = []
   for (const [name, v] of Object.entries(value)) {
     const field = type.fields[name]
@@ -212,7 +212,7 @@ async function jsonSchemaCodec(source: SchemaSource): Promise<SchemaEncoder> {
     decode: (payload) => JSON.parse(payload.toString('utf8')),
     encode(value) {
       if (!validate(value)) {
-        return {ok: false, errors: (validate.errors ?? []).map((e: any) => `${e.instancePath === '' ? 'the value' : `field "${e.instancePath.slice(1).replaceAll('/', '.')}"`}: ${e.message}${e.params?.additionalProperty ? ` ("${e.params.additionalProperty}")` : ''}`)}
+        return {ok: false, errors: (validate.errors ?? []).map((e: any) => `${e.instancePath === '' ? '' : `field "${e.instancePath.slice(1).replaceAll('/', '.')}": `}${e.message}${e.params?.additionalProperty ? ` ("${e.params.additionalProperty}")` : ''}`)}
       }
       return {ok: true, bytes: frameWire(source.id, Buffer.from(JSON.stringify(value), 'utf8'))}
     },
