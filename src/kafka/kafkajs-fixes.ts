@@ -43,6 +43,7 @@ import {dirname} from 'node:path'
 import type {IHeaders} from 'kafkajs'
 
 import type {RecordHeader} from '../core/record.js'
+import {METADATA_REFRESH_PATCHES} from './kafkajs-metadata-fix.js'
 import {type KafkaJsEncoderClass as KafkaJsEncoderClassForProduce, type ProduceModules, produceEncoding, requestFraming} from './produce-encoder.js'
 
 const require = createRequire(import.meta.url)
@@ -324,6 +325,7 @@ export function installKafkaJsFixes(): void {
     installRecordCodecs()
     replaceModule('producer/groupMessagesPerPartition.js', groupMessagesPerPartition)
     patchModuleSource(SEND_MESSAGES_PATCH.file, SEND_MESSAGES_PATCH.from, SEND_MESSAGES_PATCH.to)
+    for (const patch of METADATA_REFRESH_PATCHES) patchModuleSource(patch.file, patch.from, patch.to)
     // Metadata v1..v6 take v0's parse when they load: replace v0 before any of them loads.
     if (!require.cache[require.resolve('kafkajs/src/protocol/requests/metadata/v1/response.js')]) {
       const metadataV0 = require.resolve('kafkajs/src/protocol/requests/metadata/v0/response.js')

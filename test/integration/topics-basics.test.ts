@@ -1,3 +1,7 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, inject, it} from 'vitest'
 
 import {kafkaTool, kafkit, kafkitJson, uniqueName} from '../helpers.js'
@@ -128,6 +132,24 @@ describe('batching: the request count does not grow with the topic count', () =>
     } finally {
       await admin.disconnect()
     }
+  })
+
+  // Every Metadata request here is for all topics of the cluster: at 10,000 topics each one is
+  // ~0.1 s of broker time and decoding. kafkajs sent two for one read (a refresh, then the same
+  // request for its answer) and one more before every DescribeConfigs (kafkajs-metadata-fix.ts).
+  it('reads the metadata once per read: topics list 1, cluster info 1, a plan 2 (brokers, topics) whatever its DescribeConfigs', async () => {
+    const stats = async (args: string[]) => {
+      const res = await kafkit(args, {env: {KAFKIT_REQUEST_STATS: '1'}})
+      expect(res.code, res.stderr).toBe(0)
+      return res.stderr
+    }
+    expect(await stats(['topics', 'list'])).toMatch(/\(ApiVersions=1 Metadata=1\)/)
+    expect(await stats(['cluster', 'info'])).toMatch(/ Metadata=1\)/)
+    const topic = uniqueName('batch.meta')
+    await kafkit(['topics', 'create', topic, '-p', '1', '-r', '1', '--config', 'retention.ms=3600000'])
+    const file = join(mkdtempSync(join(tmpdir(), 'kafkit-basics-')), 'topics.yaml')
+    writeFileSync(file, `version: 1\ntopics:\n  - name: ${topic}\n    partitions: 1\n    replicationFactor: 1\n    config: {retention.ms: 1h}\n`)
+    expect(await stats(['topics', 'plan', '-f', file])).toMatch(/ Metadata=2\)/)
   })
 })
 
