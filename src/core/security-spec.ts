@@ -281,8 +281,9 @@ function readQuotas(reader: SpecReader, raw: unknown): DeclaredQuota[] {
       if (value === undefined || value === null) continue
       if (typeof value !== 'number' && typeof value !== 'string') continue // reported by the schema
       try {
-        const parsed = parseQuotaValue(key, String(value))
-        if (parsed < 0) throw new Error(`${key}=${value}: must not be negative`)
+        // A number is the value itself (Kafka keeps doubles: 1048576.5 stays); a string may have units.
+        const parsed = typeof value === 'number' ? value : parseQuotaValue(key, value)
+        if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${key}=${value}: must be a number, not negative`)
         values[key] = parsed
         keyLocations[key] = reader.locate([...path, key])
       } catch (error) {
