@@ -74,6 +74,7 @@ const shown = (value: unknown): string => {
 function avroTypeName(type: any): string {
   if (type.types) return `one of ${type.types.map((t: any) => t.branchName ?? t.typeName).join(', ')}`
   if (type.symbols) return `one of the symbols ${type.symbols.join(', ')}`
+  if (type.typeName === 'record' || type.typeName === 'error') return `record ${type.name}`
   return type.name ?? type.typeName
 }
 

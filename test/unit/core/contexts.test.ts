@@ -32,7 +32,7 @@ describe('parseKafkitConfig', () => {
     ['contexts: {a: {brokers: [h:1], sasl: {mechanism: gssapi, username: u, passwordEnv: P}}}', 'config.yaml: contexts.a.sasl.mechanism: expected one of plain, scram-sha-256, scram-sha-512, oauthbearer'],
     ['contexts: {a: {brokers: [h:1], sasl: {mechanism: plain, username: u}}}', 'config.yaml: contexts.a.sasl: set exactly one of passwordEnv, passwordFile'],
     ['contexts: {a: {brokers: [h:1], tls: {cert: c.pem}}}', 'config.yaml: contexts.a.tls: cert and key go together'],
-    ['contexts: {a: {brokerz: [h:1]}}', 'config.yaml: contexts.a.brokerz: unknown key (expected brokers, clientId, tls, sasl)'],
+    ['contexts: {a: {brokerz: [h:1]}}', 'config.yaml: contexts.a.brokerz: unknown key (expected brokers, clientId, tls, sasl, schemaRegistry)'],
     ['currentContext: b\ncontexts: {a: {brokers: [h:1]}}', 'config.yaml: currentContext: no context named "b"'],
     ['contexts: [', 'config.yaml:1:12: Flow sequence'],
   ])('rejects %j', (text, message) => {
