@@ -9,7 +9,8 @@ export default class TopicsLint extends BaseCommand<typeof TopicsLint> {
   static summary = 'Check topics.yaml offline: schema, config names and values, policy rules (exit 1 on errors)'
   static description = `No broker needed. Every problem is reported with file:line:col; config names are checked
 against Kafka's topic configs (with a did-you-mean). Policy rules (naming, min RF, min ISR, min retention,
-max partitions) have the severity the file gives them: error, warn or off.`
+max partitions; for acls and quotas: aclWriteOnAll, consumerWithoutGroup, denyShadowsAllow, zeroQuota) have
+the severity the file gives them: error, warn or off.`
   static examples = ['$ kafkit topics lint', '$ kafkit topics lint -f topics.yaml --env dev -o json']
 
   static flags = {...topicsFileFlags}
@@ -23,6 +24,7 @@ max partitions) have the severity the file gives them: error, warn or off.`
       file: topicsFile.file,
       ...(this.flags.env ? {env: this.flags.env} : {}),
       topics: topicsFile.spec?.topics.length ?? 0,
+      ...(topicsFile.spec?.security ? {security: {acls: topicsFile.spec.security.acls.length, users: topicsFile.spec.security.users.length, quotas: topicsFile.spec.security.quotas.length}} : {}),
       errors,
       warnings: problems.length - errors,
       problems,

@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {Document} from 'yaml'
 
 import {applySecurityPlan, planSecurity} from '../../../src/app/declarative-security.js'
-import {planSecurityChanges} from '../../../src/core/security-plan.js'
+import {planSecurityChanges, type LiveSecurity} from '../../../src/core/security-plan.js'
 import {exportSecuritySpec} from '../../../src/core/security-export.js'
 import {lintTopicsFile} from '../../../src/core/topics-lint.js'
 import {KafkitError} from '../../../src/errors.js'
@@ -83,7 +83,7 @@ describe('declarative security use cases', () => {
   })
 
   it('export then plan against the same cluster: no changes', () => {
-    const live = {
+    const live: LiveSecurity = {
       acls: [
         {principal: 'User:a', host: '*', resourceType: 'topic' as const, resourceName: 'x.', patternType: 'prefixed' as const, operation: 'write' as const, permission: 'allow' as const},
         {principal: 'User:a', host: '*', resourceType: 'topic' as const, resourceName: 'x.', patternType: 'prefixed' as const, operation: 'describe' as const, permission: 'allow' as const},
