@@ -79,6 +79,8 @@ interface KafkaJsEncoderClass {
   sizeOfVarIntBytes(b: unknown): number
 }
 interface KafkaJsDecoder {
+  buffer: Buffer
+  offset: number
   readInt8(): number
   readVarInt(): number
   readVarLong(): unknown
@@ -146,16 +148,70 @@ function recordEncoder(Encoder: KafkaJsEncoderClass) {
   }
 }
 
+/**
+ * A zigzag varlong of at most 7 bytes (|value| < 2^48, exact in a double), as a number, with the
+ * decoder moved past it; undefined for a longer one (the caller reads it again with readVarLong).
+ */
+export function readSmallVarLong(decoder: {buffer: Buffer; offset: number}): number | undefined {
+  const {buffer} = decoder
+  let offset = decoder.offset
+  let z = 0
+  let scale = 1
+  for (let i = 0; i < 7; i++) {
+    const byte = buffer[offset++]
+    if (byte === undefined) return undefined
+    z += (byte & 0x7f) * scale
+    if (byte < 0x80) {
+      decoder.offset = offset
+      return z % 2 === 0 ? z / 2 : -(z + 1) / 2
+    }
+    scale *= 128
+  }
+  return undefined
+}
+
+/**
+ * `base` (a decimal string, as kafkajs's batch decoder gives it) + `delta` as kafkajs's Long
+ * writes it, when exact in a double. Each caller keeps its own one-entry cache of `base` (every
+ * record of a batch has the same one).
+ */
+export function safeSummer(): (base: unknown, delta: number) => string | undefined {
+  let lastBase: unknown
+  let lastNumber = Number.NaN
+  return (base, delta) => {
+    if (base !== lastBase) {
+      lastBase = base
+      const n = typeof base === 'string' ? Number(base) : Number.NaN
+      lastNumber = Number.isSafeInteger(n) && String(n) === base ? n : Number.NaN
+    }
+    const sum = lastNumber + delta
+    return Number.isSafeInteger(sum) ? String(sum) : undefined
+  }
+}
+
 function recordDecoder(Long: KafkaJsLong, LOG_APPEND_TIME: number) {
+  const timestampSum = safeSummer()
+  const offsetSum = safeSummer()
   /** kafkajs's record/v0 decoder, field for field, plus headerList. */
   return (decoder: KafkaJsDecoder, batchContext: Record<string, any> = {}) => {
     const {firstOffset, firstTimestamp, magicByte, isControlBatch = false, timestampType, maxTimestamp} = batchContext
     const attributes = decoder.readInt8()
-    const timestampDelta = decoder.readVarLong()
-    const timestamp =
-      timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : Long.fromValue(firstTimestamp).add(timestampDelta).toString()
+    // kafkajs's readVarLong and Long sums allocate a BigInt per byte and per field: the same
+    // values in plain numbers where they are exact (a delta of up to 7 bytes, safe sums).
+    const start = decoder.offset
+    const delta = readSmallVarLong(decoder)
+    let timestamp: string
+    if (delta === undefined) {
+      decoder.offset = start
+      const timestampDelta = decoder.readVarLong()
+      timestamp = timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : Long.fromValue(firstTimestamp).add(timestampDelta).toString()
+    } else if (timestampType === LOG_APPEND_TIME && maxTimestamp) {
+      timestamp = maxTimestamp
+    } else {
+      timestamp = timestampSum(firstTimestamp, delta) ?? Long.fromValue(firstTimestamp).add(delta).toString()
+    }
     const offsetDelta = decoder.readVarInt()
-    const offset = Long.fromValue(firstOffset).add(offsetDelta).toString()
+    const offset = offsetSum(firstOffset, offsetDelta) ?? Long.fromValue(firstOffset).add(offsetDelta).toString()
     const key = decoder.readVarIntBytes()
     const value = decoder.readVarIntBytes()
     const count = decoder.readVarInt()
@@ -243,6 +299,25 @@ export const SEND_MESSAGES_PATCH = {
 }
 
 /**
+ * kafkajs 2.2.4's consumer/batch.js compares every fetched message's offset with the fetched
+ * offset through two BigInt Longs (11 % of `kafkit consume`'s CPU with the record decoder's,
+ * and most of its garbage): the same comparison in numbers where both are exact.
+ */
+export const BATCH_OFFSET_PATCH = {
+  file: 'consumer/batch.js',
+  from: '    this.messagesWithinOffset = this.rawMessages.filter(message =>\n      Long.fromValue(message.offset).gte(longFetchedOffset)\n    )\n',
+  to:
+    '    // kafkit: offsets compared as numbers where both are exact (kafkajs-fixes.ts)\n' +
+    '    const fetchedNumber = Number(this.fetchedOffset)\n' +
+    '    const fastCompare = Number.isSafeInteger(fetchedNumber)\n' +
+    '    this.messagesWithinOffset = this.rawMessages.filter(message =>\n' +
+    "      fastCompare && typeof message.offset === 'string' && message.offset.length < 16\n" +
+    '        ? Number(message.offset) >= fetchedNumber\n' +
+    '        : Long.fromValue(message.offset).gte(longFetchedOffset)\n' +
+    '    )\n',
+}
+
+/**
  * Loads kafkajs's `file` with `from` replaced by `to` into the require cache, unless kafkajs
  * already loaded it. The source must contain `from` exactly once, or nothing is replaced.
  */
@@ -323,6 +398,7 @@ export function installKafkaJsFixes(): void {
     if ((require('kafkajs/package.json') as {version: string}).version !== '2.2.4') return
     // First: the Produce encoder replaces protocol/request.js, which the patches below load.
     installRecordCodecs()
+    patchModuleSource(BATCH_OFFSET_PATCH.file, BATCH_OFFSET_PATCH.from, BATCH_OFFSET_PATCH.to)
     replaceModule('producer/groupMessagesPerPartition.js', groupMessagesPerPartition)
     patchModuleSource(SEND_MESSAGES_PATCH.file, SEND_MESSAGES_PATCH.from, SEND_MESSAGES_PATCH.to)
     for (const patch of METADATA_REFRESH_PATCHES) patchModuleSource(patch.file, patch.from, patch.to)

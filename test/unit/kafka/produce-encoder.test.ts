@@ -148,3 +148,64 @@ describe('crc32c (slice-by-8)', () => {
     }
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Consuming: the record decoder's numbers and consumer/batch.js's offset filter
+
+/** A record body with the given timestamp and offset deltas (zigzag varlong / varint), no key, value "v", no headers. */
+function recordBody(timestampDelta: bigint, offsetDelta: number): Buffer {
+  const varlong = (n: bigint): number[] => {
+    let z = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n))
+    const out: number[] = []
+    while (z >= 0x80n) {
+      out.push(Number(z & 0x7fn) | 0x80)
+      z >>= 7n
+    }
+    out.push(Number(z))
+    return out
+  }
+  return Buffer.from([0, ...varlong(timestampDelta), ...varlong(BigInt(offsetDelta)), 1, 2, 'v'.charCodeAt(0), 0])
+}
+
+describe('record decoder numbers (kafkajs reads them through a BigInt per byte)', () => {
+  type DecodeRecord = (decoder: unknown, context: object) => Record<string, unknown>
+  const Decoder = require(kafkajsFile('protocol/decoder.js')) as new (buffer: Buffer) => {offset: number}
+  const decodeRecord = require(kafkajsFile('protocol/recordBatch/record/v0/decoder.js')) as DecodeRecord
+  const kafkajsDecodeRecord = original<DecodeRecord>('protocol/recordBatch/record/v0/decoder.js')
+
+  it('gives the timestamp and offset strings kafkajs gives, exact or not in a double', () => {
+    const deltas = [0n, 1n, -1n, 63n, -64n, 64n, 8191n, 2n ** 47n - 1n, -(2n ** 47n), 2n ** 48n - 1n, -(2n ** 48n), 2n ** 48n, 2n ** 55n + 3n, -(2n ** 62n), 2n ** 63n - 1n]
+    const bases = ['0', '1700000000000', '-1', '9007199254740000', '9007199254740993', '9223372036854775000']
+    let compared = 0
+    for (const timestampDelta of deltas) {
+      for (const firstTimestamp of bases) {
+        for (const [firstOffset, offsetDelta] of [['0', 0], ['123456789', 77], ['9007199254740990', 5], ['9223372036854775800', 7], ['5', -1]] as const) {
+          for (const timestampType of [0, 1]) {
+            const context = {firstOffset, firstTimestamp, magicByte: 2, timestampType, maxTimestamp: '1800000000000'}
+            const body = recordBody(timestampDelta, offsetDelta)
+            const mine = new Decoder(body)
+            const theirs = new Decoder(body)
+            const {headerList: _list, headers: _h, ...fields} = decodeRecord(mine, context)
+            const {headers: _k, ...kafkajsFields} = kafkajsDecodeRecord(theirs, context)
+            expect(fields).toEqual(kafkajsFields)
+            expect(mine.offset).toBe(theirs.offset)
+            compared++
+          }
+        }
+      }
+    }
+    expect(compared).toBe(15 * 6 * 5 * 2)
+  })
+
+  it("keeps exactly the messages at or after the fetched offset, as kafkajs's Batch does", () => {
+    const Batch = require(kafkajsFile('consumer/batch.js')) as new (topic: string, fetched: unknown, data: object) => {messagesWithinOffset: Array<{offset: string}>}
+    const KafkaJsBatch = original<typeof Batch>('consumer/batch.js')
+    expect(String(Batch)).toContain('kafkit')
+    const offsets = ['0', '5', '9', '10', '11', '999999999999999', '9007199254740993', '9007199254740992', '12345678901234567']
+    const messages = offsets.map((offset) => ({offset, isControlRecord: false}))
+    for (const fetched of ['0', '10', 10, '9007199254740992', '9007199254740993', '12345678901234566', '-1']) {
+      const data = {partition: 0, highWatermark: '20', abortedTransactions: [], messages}
+      expect(new Batch('t', fetched, data).messagesWithinOffset.map((m) => m.offset)).toEqual(new KafkaJsBatch('t', fetched, data).messagesWithinOffset.map((m) => m.offset))
+    }
+  })
+})
