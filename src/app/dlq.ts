@@ -139,9 +139,15 @@ async function pendingRanges(kafka: KafkaClient, dlqTopic: string, group: string
 
 const sumPending = (ranges: readonly ReadRange[]): number => ranges.reduce((sum, r) => sum + (r.end - r.from), 0)
 
-/** Records per transaction: big enough to amortise the commit, small enough to keep it short. */
-const CHUNK_RECORDS = 500
-const CHUNK_BYTES = 4 * 1024 * 1024
+/**
+ * One transaction covers records of any partitions read since the last one, up to these bounds:
+ * each transaction costs about five round trips (AddPartitionsToTxn, Produce, AddOffsetsToTxn,
+ * TxnOffsetCommit, EndTxn), so at 500 records per transaction those were most of a replay's time.
+ * The age bound keeps a slowly read DLQ committing steadily.
+ */
+const CHUNK_RECORDS = 5000
+const CHUNK_BYTES = 2 * 1024 * 1024
+const CHUNK_AGE_MS = 1000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -181,16 +187,45 @@ export async function executeReplay(
     onProgress({read, replayed, parked, filtered, undecodable, refused, pending: pendingAtStart})
   }
 
+  // What the next transaction holds: messages of any partitions, and where each partition got to.
   let pending: OutgoingMessage[] = []
   let pendingBytes = 0
-  const flush = async (partition: number, next: number) => {
-    if (writer !== undefined && next > committedTo.get(partition)!) {
-      await writer.commit(pending, [{partition, offset: next}])
-      committedTo.set(partition, next)
-    }
+  let pendingSince = 0
+  const pendingTo = new Map<number, number>()
+  // At most one transaction in flight while the next chunk is read (the read overlaps the commit).
+  let committing: Promise<void> | undefined
+  let commitError: unknown
+  const settled = async () => {
+    if (committing !== undefined) await committing
+    if (commitError !== undefined) throw commitError
+  }
+  /** Starts committing what is pending (after the one in flight); `wait` also waits for it. */
+  const flush = async (wait: boolean) => {
+    const messages = pending
+    const offsets = [...pendingTo].filter(([partition, next]) => next > committedTo.get(partition)!).map(([partition, offset]) => ({partition, offset}))
     pending = []
     pendingBytes = 0
-    progress()
+    pendingTo.clear()
+    await settled()
+    if (writer !== undefined && offsets.length > 0) {
+      const w = writer
+      committing = w.commit(messages, offsets).then(
+        () => {
+          for (const {partition, offset} of offsets) committedTo.set(partition, offset)
+          progress()
+        },
+        (error: unknown) => {
+          commitError ??= error
+        },
+      )
+    } else {
+      progress()
+    }
+    if (wait) await settled()
+  }
+  const advance = (partition: number, next: number) => {
+    if (pendingTo.size === 0 && pending.length === 0) pendingSince = Date.now()
+    pendingTo.set(partition, next)
   }
 
   const known = await kafka.existingTopics([])
@@ -206,18 +241,22 @@ export async function executeReplay(
   }
 
   const handle: BatchHandler = async (partition, records, context) => {
+    // A failed transaction stops the read at once (its records are re-read by the next run).
+    if (commitError !== undefined) await settled()
     let next = Number(records[0].offset)
     for (const record of records) {
       if (signal?.aborted) {
         // Ctrl-C: commit what is already read and stop cleanly at a record boundary.
         interrupted = true
-        await flush(partition, next)
+        advance(partition, next)
+        await flush(true)
         return {next, stop: true}
       }
       const decision = decideReplay(record, options, tally.selected)
       if (decision.action === 'limit-reached') {
         stoppedAtMax = true
-        await flush(partition, next)
+        advance(partition, next)
+        await flush(true)
         return {next, stop: true}
       }
       if (decision.action === 'replay' || decision.action === 'park') {
@@ -225,14 +264,18 @@ export async function executeReplay(
           try {
             await checkDestination(decision.message.topic, `${dlqTopic}:${partition}@${record.offset}`)
           } catch (error) {
-            await flush(partition, next)
+            advance(partition, next)
+            await flush(true)
             throw error
           }
         }
         const wait = bucket?.take(Date.now()) ?? 0
         if (wait > 0) {
           // Commit what is waiting before pausing, so the target is not held back by the pause.
-          if (pending.length > 0 && wait > 100) await flush(partition, next)
+          if (pending.length > 0 && wait > 100) {
+            advance(partition, next)
+            await flush(true)
+          }
           await sleep(wait)
           await context.heartbeat()
         }
@@ -241,16 +284,31 @@ export async function executeReplay(
       }
       tally.add(record, decision)
       next = Number(record.offset) + 1
-      if (pending.length >= chunkRecords || pendingBytes >= CHUNK_BYTES) await flush(partition, next)
+      if (pending.length >= chunkRecords || pendingBytes >= CHUNK_BYTES) {
+        advance(partition, next)
+        await flush(false)
+      }
     }
-    await flush(partition, next)
+    advance(partition, next)
+    // The end of a fetched batch: commit if the chunk is old enough or this partition is done
+    // (the last batch of the read is committed after it, below); else keep reading into it.
+    if (bucket !== undefined || Date.now() - pendingSince >= CHUNK_AGE_MS) await flush(false)
     return {next}
   }
 
   if (pendingAtStart > 0) {
     const read = (groupId: string) => kafka.readToEnd({topic: dlqTopic, groupId, ranges, handle})
     // A dry run reads with a group of its own: joining the replay group would rebalance a running replay.
-    await (plan.dryRun ? withThrowawayGroup(kafka, `kafkit-dlq-dry-run.${dlqTopic}`, read) : read(group))
+    try {
+      await (plan.dryRun ? withThrowawayGroup(kafka, `kafkit-dlq-dry-run.${dlqTopic}`, read) : read(group))
+    } catch (error) {
+      // The transaction in flight still lands (or fails) before the error is reported.
+      await committing
+      throw commitError ?? error
+    }
+    // The read reached every end: what is left is committed before the summary.
+    if (pending.length > 0 || pendingTo.size > 0) await flush(true)
+    await settled()
   }
   const counts = tally.result()
   // A replay stops at the first missing destination; a dry run names every one it would meet.

@@ -132,6 +132,8 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
     heartbeatInterval: 1000,
     allowAutoTopicCreation: false,
     readUncommitted: false,
+    maxBytes: 2 * 1024 * 1024,
+    maxBytesPerPartition: 512 * 1024,
   })
   // Batches emptied by filtering (transaction markers, aborted records) never reach eachBatch.
   consumer.on(consumer.events.START_BATCH_PROCESS, ({payload}) => {
