@@ -42,7 +42,7 @@ export interface SecurityPlanOptions {
 
 async function readLive(kafka: KafkaClient, reads: {acls: boolean; users: boolean; quotas: boolean}): Promise<LiveSecurity> {
   const [acls, users, quotas] = await Promise.all([
-    reads.acls ? kafka.describeAcls({patternType: 'any'}) : undefined,
+    reads.acls ? kafka.describeAcls({patternType: 'any'}).catch(noAuthorizer) : undefined,
     reads.users ? kafka.describeScramUsers(null) : undefined,
     reads.quotas ? kafka.describeClientQuotas([]) : undefined,
   ])
@@ -59,6 +59,17 @@ async function readLive(kafka: KafkaClient, reads: {acls: boolean; users: boolea
             .map((q) => ({entity: q.entity.map((c) => ({type: c.type as QuotaComponent['type'], name: c.name})), values: {...q.values}})),
         }),
   }
+}
+
+/** DescribeAcls on a cluster without an authorizer: say what the file needs. */
+function noAuthorizer(error: unknown): never {
+  if (error instanceof KafkitError && (error.code as string) === 'SECURITY_DISABLED') {
+    throw new KafkitError('the file declares acls (or managed.principals) but the cluster has no authorizer (SECURITY_DISABLED): ACLs need authorizer.class.name on the brokers', {
+      code: error.code,
+      hint: 'remove acls and managed.principals from the file, or enable an authorizer (kafkit local start --secure runs StandardAuthorizer)',
+    })
+  }
+  throw error
 }
 
 /** The security plan of the file, or undefined for a file without acls, users, quotas or their managed scope. */
