@@ -20,6 +20,7 @@ export interface SchemaSource {
   schema: string
   subject?: string
   version?: number
+  subjects?: string[]
 }
 
 let avscModule: Promise<any> | undefined
@@ -50,8 +51,14 @@ export async function compileSchema(source: SchemaSource): Promise<SchemaEncoder
   }
 }
 
-function meta(source: SchemaSource): Pick<SchemaCodec, 'id' | 'type' | 'subject' | 'version'> {
-  return {id: source.id, type: source.type, ...(source.subject === undefined ? {} : {subject: source.subject}), ...(source.version === undefined ? {} : {version: source.version})}
+function meta(source: SchemaSource): Pick<SchemaCodec, 'id' | 'type' | 'subject' | 'version' | 'subjects'> {
+  return {
+    id: source.id,
+    type: source.type,
+    ...(source.subject === undefined ? {} : {subject: source.subject}),
+    ...(source.version === undefined ? {} : {version: source.version}),
+    ...(source.subjects === undefined ? {} : {subjects: source.subjects}),
+  }
 }
 
 /** {"base64": "..."} (kafkit's JSON for bytes, what decoding prints) back to bytes, anywhere in a value. */

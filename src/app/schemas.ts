@@ -71,8 +71,10 @@ export class SchemaCache {
     try {
       this.requests.schemas++
       const found = await this.client.schemaById(id)
-      const where = (await this.client.idVersions(id).catch(() => []))[0]
-      return await compileSchema({id, type: schemaType(found.schemaType), schema: found.schema, subject: where?.subject, version: where?.version})
+      const registered = await this.client.idVersions(id).catch(() => [])
+      const where = registered[0]
+      const subjects = registered.map((r) => r.subject)
+      return await compileSchema({id, type: schemaType(found.schemaType), schema: found.schema, subject: where?.subject, version: where?.version, subjects})
     } catch (error) {
       const reason = error instanceof RegistryHttpError && error.status === 404 ? `schema id ${id} is not in ${this.client.url} (deleted?)` : (error as Error).message
       this.problem({schemaId: id, reason})

@@ -18,6 +18,8 @@ export interface SchemaCodec {
   /** The subject (and version) the id is registered under, when the registry says. */
   readonly subject?: string
   readonly version?: number
+  /** Every subject the id is registered under (one schema can be registered under several). */
+  readonly subjects?: readonly string[]
   /** Decodes what follows the 5-byte header; throws when the bytes do not fit the schema. */
   decode(payload: Buffer): unknown
 }
@@ -69,7 +71,8 @@ export class SchemaFieldDecoder implements FieldDecoder {
     const codec = frame === undefined ? undefined : this.codec(frame.schemaId)
     if (frame !== undefined && codec) {
       try {
-        result = {schemaId: codec.id, type: codec.type, ...(codec.subject === undefined ? {} : {subject: codec.subject}), value: jsonSafe(codec.decode(frame.payload))}
+        const subject = subjectFor(codec, field.record?.topic)
+        result = {schemaId: codec.id, type: codec.type, ...(subject === undefined ? {} : {subject}), value: jsonSafe(codec.decode(frame.payload))}
       } catch (error) {
         this.onProblem({schemaId: frame.schemaId, reason: `does not decode with its ${codec.type} schema: ${(error as Error).message.split('\n')[0]}`})
       }
@@ -77,6 +80,18 @@ export class SchemaFieldDecoder implements FieldDecoder {
     this.results.set(field, result)
     return result
   }
+}
+
+/**
+ * The subject to show for a schema: the record's topic's (TopicNameStrategy, `<topic>-value` or
+ * `<topic>-key`) when the schema is registered under it, else the first the registry named.
+ */
+function subjectFor(codec: SchemaCodec, topic: string | undefined): string | undefined {
+  if (topic !== undefined && codec.subjects !== undefined) {
+    const own = codec.subjects.find((s) => s === `${topic}-value` || s === `${topic}-key`)
+    if (own !== undefined) return own
+  }
+  return codec.subject
 }
 
 /** A record's key and value as the schema decoder made them (absent: not decoded, shown raw). */

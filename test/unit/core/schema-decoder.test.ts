@@ -60,6 +60,14 @@ describe('the schema decoder in the output chain', () => {
     expect(recordToJson(r)).toEqual({topic: 't', partition: 0, offset: 7, timestamp: 1000, key: 'k', value: '\u0000\u0000\u0000\u0000\u0005{"id":1}', headers: []})
   })
 
+  it('names the record topic\'s own subject when the schema is registered under several', () => {
+    const shared: SchemaCodec = {...codec(5, 'other-value'), subjects: ['other-value', 't-value']}
+    const {chain} = setup({5: shared})
+    expect(decodeRecordSchemas(chain, record(null, frameWire(5, Buffer.from('{}')))).value?.subject).toBe('t-value')
+    const elsewhere = {...record(null, frameWire(5, Buffer.from('{}'))), topic: 'x'}
+    expect(decodeRecordSchemas(chain, elsewhere).value?.subject).toBe('other-value')
+  })
+
   it('templates and --where see the decoded value as JSON text', () => {
     const {chain} = setup({5: codec(5)})
     const r = record(Buffer.from('k'), frameWire(5, Buffer.from('{ "id" : 1 }')))
