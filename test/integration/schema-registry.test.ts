@@ -87,7 +87,7 @@ function orders() {
 
 describe('consume decodes the Confluent wire format with the registry', () => {
   it('an Avro record written by kcat and one written by kafkit produce decode to the same JSON, from the same bytes', async () => {
-    const {orderV1, orderV2} = orders()
+    const {orderV1} = orders()
     const name = await topic('sr-avro')
     const subject = `${name}-value`
     const id = await register(subject, orderV1)
@@ -164,7 +164,7 @@ describe('consume decodes the Confluent wire format with the registry', () => {
   })
 
   it('a deleted subject degrades to raw output with one warning line, not one per record, and exit 0', async () => {
-    const {orderV1, orderV2} = orders()
+    const {orderV1} = orders()
     const name = await topic('sr-deleted')
     const subject = `${name}-value`
     const id = await register(subject, orderV1)
@@ -189,7 +189,7 @@ describe('consume decodes the Confluent wire format with the registry', () => {
   })
 
   it('the registry of a context (schemaRegistry in the config file) is used with --context', async () => {
-    const {orderV1, orderV2} = orders()
+    const {orderV1} = orders()
     const name = await topic('sr-context')
     const subject = `${name}-value`
     await register(subject, orderV1)
@@ -207,7 +207,7 @@ describe('consume decodes the Confluent wire format with the registry', () => {
 
 describe('produce --value-schema', () => {
   it('refuses the whole input when a record does not fit, naming every bad line: nothing is produced', async () => {
-    const {orderV1, orderV2} = orders()
+    const {orderV1} = orders()
     const name = await topic('sr-refuse')
     const subject = `${name}-value`
     const id = await register(subject, orderV1)
@@ -241,7 +241,7 @@ describe('produce --value-schema', () => {
 
 describe('dlq', () => {
   it('inspect shows sample values decoded; replay re-sends the encoded bytes exactly as they were', async () => {
-    const {orderV1, orderV2} = orders()
+    const {orderV1} = orders()
     const original = await topic('sr-orig')
     const dlq = await topic('sr-orig.dlq')
     const subject = `${original}-value`
