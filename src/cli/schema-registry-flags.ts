@@ -1,7 +1,7 @@
 /** --schema-registry and --raw, and where the registry comes from: the flag, else the context's schemaRegistry. */
 import {type Command, Flags} from '@oclif/core'
 
-import {openSchemaRegistry, type ResolvedRegistry, type SchemaRegistryClient} from '../app/schemas.js'
+import type {ResolvedRegistry, SchemaRegistryClient} from '../app/schemas.js'
 import {resolveSchemaRegistry} from '../core/contexts.js'
 import {KafkitError} from '../errors.js'
 import {BaseCommand, parseTimeoutFlag} from './base-command.js'
@@ -51,9 +51,11 @@ export abstract class SchemaRegistryCommand<T extends typeof Command> extends Ba
     timeout: Flags.string({description: 'bound for each registry request (e.g. 10s)', default: '10s', helpGroup: 'SCHEMA REGISTRY'}),
   }
 
-  protected registry(): SchemaRegistryClient {
+  /** The registry client; the schema modules load only here (`--help` and other commands stay light). */
+  protected async registry(): Promise<SchemaRegistryClient> {
     const flags = this.flags as any
     const spec = requireSchemaRegistry(flags['schema-registry'], flags['schema-registry'] === undefined ? currentContextName(flags.context) : undefined, `kafkit ${(this.id ?? 'schemas').replaceAll(':', ' ')}`)
+    const {openSchemaRegistry} = await import('../app/schemas.js')
     return openSchemaRegistry(spec, parseTimeoutFlag(flags.timeout ?? '10s'))
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {consume, type ConsumeResult, type StartPosition} from '../app/console.js'
-import {openSchemaRegistry, RecordSchemaDecoding} from '../app/schemas.js'
+import type {RecordSchemaDecoding} from '../app/schemas.js'
 import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
@@ -58,7 +58,11 @@ Reads gzip, snappy, lz4 and zstd batches. Stops after -n messages, at the end wi
   async run(): Promise<ConsumeResult> {
     const {flags} = this
     const registry = flags.raw ? undefined : schemaRegistryFor(flags['schema-registry'], this.connectionSettings().contextName)
-    if (registry !== undefined) this.decoding = new RecordSchemaDecoding(openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
+    if (registry !== undefined) {
+      // Loaded only with a registry: consume without one pays nothing for schemas.
+      const {openSchemaRegistry, RecordSchemaDecoding} = await import('../app/schemas.js')
+      this.decoding = new RecordSchemaDecoding(openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
+    }
     const {decoding} = this
     const render = this.renderer()
     const position = startPosition(flags)

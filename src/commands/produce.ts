@@ -4,14 +4,13 @@ import {Readable} from 'node:stream'
 import {Args, Flags} from '@oclif/core'
 
 import {produce, type ProduceResult} from '../app/console.js'
-import {encodeWithSchemas, refusalError} from '../app/schema-produce.js'
-import {encoderFor, openSchemaRegistry} from '../app/schemas.js'
 import {KafkaCommand} from '../cli/base-command.js'
 import {onInterrupt} from '../cli/interrupt.js'
 import {Progress} from '../cli/progress.js'
 import {requireSchemaRegistry, schemaRegistryFlag} from '../cli/schema-registry-flags.js'
 import {parseHeaderFlag} from '../core/record.js'
 import {parseSubjectVersion} from '../core/schema-wire.js'
+import type {SchemaEncoder} from '../app/schema-codecs.js'
 import {KafkitError, fileErrorCause} from '../errors.js'
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
@@ -106,9 +105,10 @@ A summary (sent, failed) goes to stderr. Exit 1 if any message was not acknowled
       if (!p.ok) throw new KafkitError(`--${which}-schema: ${p.error}`, {code: 'INVALID_FLAG'})
       return [which, p] as const
     })
+    const [{encodeWithSchemas, refusalError}, {encoderFor, openSchemaRegistry}] = await Promise.all([import('../app/schema-produce.js'), import('../app/schemas.js')])
     const registry = requireSchemaRegistry(flags['schema-registry'], this.connectionSettings().contextName, '--value-schema / --key-schema')
     const client = openSchemaRegistry(registry, this.timeoutMs)
-    const encoders: {key?: Awaited<ReturnType<typeof encoderFor>>; value?: Awaited<ReturnType<typeof encoderFor>>} = {}
+    const encoders: {key?: SchemaEncoder; value?: SchemaEncoder} = {}
     for (const [which, p] of parsed) if (p !== undefined) encoders[which as 'key' | 'value'] = await encoderFor(client, p.subject, p.version)
     const encoded = await encodeWithSchemas(input, encoders)
     if (!encoded.ok) {

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
-import {openSchemaRegistry, RecordSchemaDecoding} from '../../app/schemas.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderInspection} from '../../cli/render-dlq.js'
 import {rawFlag, schemaRegistryFlag, schemaRegistryFor} from '../../cli/schema-registry-flags.js'
@@ -42,9 +41,10 @@ With a Schema Registry (--schema-registry URL or the context's schemaRegistry), 
     if (compiled !== undefined && !compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG'})
     const filter = compiled?.filter
     const registry = this.flags.raw ? undefined : schemaRegistryFor(this.flags['schema-registry'], this.connectionSettings().contextName)
-    const decoding = registry === undefined ? undefined : new RecordSchemaDecoding(openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
-    const schemas = decoding && {prepare: (records: Parameters<typeof decoding.prepareDlq>[0]) => decoding.prepareDlq(records), decodeSample: decoding.decodeBytes.bind(decoding)}
-    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter, schemas})
+    const schemas = registry === undefined ? undefined : await import('../../app/schemas.js')
+    const decoding = schemas && registry && new schemas.RecordSchemaDecoding(schemas.openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
+    const sampleSchemas = decoding && {prepare: (records: Parameters<typeof decoding.prepareDlq>[0]) => decoding.prepareDlq(records), decodeSample: decoding.decodeBytes.bind(decoding)}
+    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter, schemas: sampleSchemas})
     this.render(result, renderInspection)
     const failed = filter === undefined ? undefined : failedEverywhere(filter)
     if (failed !== undefined) this.warning(failed)

@@ -35,7 +35,7 @@ Exit 0: compatible; 1: not compatible (the registry's reasons follow when it giv
       throw new KafkitError(`${file}: ${fileErrorCause(error)}`, {code: 'FILE_UNREADABLE'})
     }
     const type = this.flags.type === undefined ? typeFromFile(file, schema) : (this.flags.type.toUpperCase() as SchemaType)
-    const result = await checkCompatibility(this.registry(), {subject: parsed.subject, version: parsed.version, type, schema, file})
+    const result = await checkCompatibility(await this.registry(), {subject: parsed.subject, version: parsed.version, type, schema, file})
     this.render(result, renderCompatibility)
     if (!result.compatible) this.exit(1)
     return result

@@ -21,11 +21,11 @@ export default class SchemasGet extends SchemaRegistryCommand<typeof SchemasGet>
       throw new KafkitError(subject === undefined ? 'give a SUBJECT[:VERSION] or --id' : 'a SUBJECT and --id are alternatives: use one', {code: 'INVALID_FLAG'})
     }
     let info: SchemaInfo
-    if (id !== undefined) info = await getSchema(this.registry(), {id})
+    if (id !== undefined) info = await getSchema(await this.registry(), {id})
     else {
       const parsed = parseSubjectVersion(subject!)
       if (!parsed.ok) throw new KafkitError(parsed.error, {code: 'INVALID_FLAG'})
-      info = await getSchema(this.registry(), {subject: parsed.subject, version: parsed.version})
+      info = await getSchema(await this.registry(), {subject: parsed.subject, version: parsed.version})
     }
     this.render(info, renderSchema)
     return info

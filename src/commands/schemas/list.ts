@@ -12,7 +12,7 @@ export default class SchemasList extends SchemaRegistryCommand<typeof SchemasLis
   }
 
   async run(): Promise<SubjectRow[]> {
-    const rows = await listSubjects(this.registry(), this.flags.prefix)
+    const rows = await listSubjects(await this.registry(), this.flags.prefix)
     this.render(rows, renderSubjects)
     return rows
   }
