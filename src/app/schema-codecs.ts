@@ -136,7 +136,7 @@ async function protobufCodec(source: SchemaSource): Promise<SchemaEncoder> {
   for (const name of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) {
     const common = protobuf.common.get?.(name) ?? protobuf.common[name.replace(/^google\/protobuf\//, '')]
     if (common) root.addJSON(common.nested ?? common)
-    else throw new KafkitError(`schema id ${source.id} (PROTOBUF) imports ${name}: schema references are not supported yet`, {code: 'SCHEMA_INVALID'})
+    else throw new KafkitError(`schema id ${source.id} (PROTOBUF): imports ${name} (schema references are not supported yet)`, {code: 'SCHEMA_INVALID'})
   }
   root.resolveAll()
   const pkg = parsed.package ? root.lookup(parsed.package) : root

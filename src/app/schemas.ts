@@ -76,7 +76,7 @@ export class SchemaCache {
       const subjects = registered.map((r) => r.subject)
       return await compileSchema({id, type: schemaType(found.schemaType), schema: found.schema, subject: where?.subject, version: where?.version, subjects})
     } catch (error) {
-      const reason = error instanceof RegistryHttpError && error.status === 404 ? `schema id ${id} is not in ${this.client.url} (deleted?)` : (error as Error).message
+      const reason = error instanceof RegistryHttpError && error.notFound ? `schema id ${id} is not in ${this.client.url} (deleted?)` : (error as Error).message
       this.problem({schemaId: id, reason})
       return null
     }
@@ -172,7 +172,7 @@ export async function listSubjects(client: SchemaRegistryClient, prefix?: string
       rows.set(subject, {subject, versions, latest: {version: latest.version!, id: latest.id, type: schemaType(latest.schemaType)}})
     } catch (error) {
       // Deleted between the two calls.
-      if (!(error instanceof RegistryHttpError && error.status === 404)) throw error
+      if (!(error instanceof RegistryHttpError && error.notFound)) throw error
     }
   })
   return subjects.flatMap((s) => rows.get(s) ?? [])
@@ -190,7 +190,7 @@ export interface SchemaInfo {
 export async function getSchema(client: SchemaRegistryClient, what: {id: number} | {subject: string; version: number | 'latest'}): Promise<SchemaInfo> {
   if ('id' in what) {
     const found = await notFoundAs(client.schemaById(what.id), `schema id ${what.id} is not in ${client.url}`)
-    return {id: what.id, type: schemaType(found.schemaType), schema: found.schema, subjects: await client.idVersions(what.id), ...refs(found)}
+    return {id: what.id, type: schemaType(found.schemaType), schema: found.schema, subjects: await client.idVersions(what.id).catch(() => []), ...refs(found)}
   }
   const found = await notFoundAs(client.subjectVersion(what.subject, what.version), `subject "${what.subject}"${what.version === 'latest' ? '' : ` version ${what.version}`} is not in ${client.url}`)
   return {id: found.id, type: schemaType(found.schemaType), schema: found.schema, subjects: [{subject: found.subject!, version: found.version!}], ...refs(found)}
@@ -202,7 +202,7 @@ async function notFoundAs<T>(call: Promise<T>, message: string): Promise<T> {
   try {
     return await call
   } catch (error) {
-    if (error instanceof RegistryHttpError && error.status === 404) throw new KafkitError(message, {code: 'SCHEMA_NOT_FOUND', hint: 'kafkit schemas list shows what is registered'})
+    if (error instanceof RegistryHttpError && error.notFound) throw new KafkitError(message, {code: 'SCHEMA_NOT_FOUND', hint: 'kafkit schemas list shows what is registered'})
     throw error
   }
 }

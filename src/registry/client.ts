@@ -40,8 +40,18 @@ export class RegistryHttpError extends KafkitError {
     readonly status: number,
     readonly errorCode: number | undefined,
   ) {
-    super(message, {code: status === 404 ? 'SCHEMA_NOT_FOUND' : status === 401 || status === 403 ? 'REGISTRY_AUTH' : 'REGISTRY_ERROR'})
+    super(message, {code: isNotFound(status, errorCode) ? 'SCHEMA_NOT_FOUND' : status === 401 || status === 403 ? 'REGISTRY_AUTH' : 'REGISTRY_ERROR'})
   }
+
+  /** The registry said the subject, version or schema does not exist (40401, 40402, 40403, ...). */
+  get notFound(): boolean {
+    return isNotFound(this.status, this.errorCode)
+  }
+}
+
+/** A 404 with a 404xx error code; a bare 404 is a wrong URL, not a missing schema. */
+function isNotFound(status: number, errorCode: number | undefined): boolean {
+  return status === 404 && errorCode !== undefined && errorCode >= 40400 && errorCode < 40500
 }
 
 const enc = encodeURIComponent
@@ -88,7 +98,7 @@ export class SchemaRegistryClient {
     try {
       return (await this.call('GET', `schemas/ids/${id}/versions`)) as Array<{subject: string; version: number}>
     } catch (error) {
-      if (error instanceof RegistryHttpError && error.status === 404) return []
+      if (error instanceof RegistryHttpError && error.notFound) return []
       throw error
     }
   }
@@ -146,7 +156,12 @@ export class SchemaRegistryClient {
             return
           }
           const message = typeof json?.message === 'string' ? json.message.split('\n')[0] : text.trim().split('\n')[0].slice(0, 200) || res.statusMessage || ''
-          const auth = status === 401 || status === 403 ? ' (check the registry username and password of the context)' : ''
+          const auth =
+            status === 401 || status === 403
+              ? ' (check the registry username and password of the context)'
+              : status === 404 && !isNotFound(status, json?.error_code)
+                ? ` (is ${this.conn.url} the registry's API URL? Apicurio's is .../apis/ccompat/v6)`
+                : ''
           reject(new RegistryHttpError(`${this.describe()}: HTTP ${status}${message ? `: ${message}` : ''}${auth}`, status, typeof json?.error_code === 'number' ? json.error_code : undefined))
         })
       })
