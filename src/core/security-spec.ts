@@ -180,7 +180,10 @@ function readAcls(reader: SpecReader, raw: unknown): DeclaredAcl[] {
     let resourceName = typeof resource.name === 'string' ? resource.name : undefined
     if (resourceType === 'cluster') {
       if (patternType === 'prefixed') reader.report('error', [...path, 'resource', 'pattern'], `${where(path)}.resource: the cluster resource takes no prefixed pattern`)
-      resourceName ??= CLUSTER_RESOURCE_NAME
+      if (resourceName !== undefined && resourceName !== CLUSTER_RESOURCE_NAME) {
+        reader.report('error', [...path, 'resource', 'name'], `${where(path)}.resource: the cluster resource's only name is ${CLUSTER_RESOURCE_NAME} (leave name out)`)
+      }
+      resourceName = CLUSTER_RESOURCE_NAME
     } else if (resourceType !== undefined && resourceName === undefined) {
       reader.report('error', [...path, 'resource'], `${where(path)}.resource: name the ${kafkaResourceTypeName(resourceType)} (name: NAME; "*" for every one)`)
     }
@@ -284,6 +287,8 @@ function readQuotas(reader: SpecReader, raw: unknown): DeclaredQuota[] {
         // A number is the value itself (Kafka keeps doubles: 1048576.5 stays); a string may have units.
         const parsed = typeof value === 'number' ? value : parseQuotaValue(key, value)
         if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${key}=${value}: must be a number, not negative`)
+        // Kafka refuses a fractional byte rate ("producer_byte_rate cannot be a fractional value").
+        if (key.endsWith('_byte_rate') && !Number.isInteger(parsed)) throw new Error(`${key}=${value}: a byte rate is a whole number of bytes per second`)
         values[key] = parsed
         keyLocations[key] = reader.locate([...path, key])
       } catch (error) {

@@ -91,7 +91,7 @@ describe('declarative security use cases', () => {
       ],
       users: [{user: 'a', credentials: [{mechanism: 'SCRAM-SHA-256', iterations: 4096}, {mechanism: 'SCRAM-SHA-512', iterations: 8192}]}],
       quotas: [
-        {entity: [{type: 'user' as const, name: null}], values: {producer_byte_rate: 1048576.5}},
+        {entity: [{type: 'user' as const, name: null}], values: {producer_byte_rate: 1048576}},
         {entity: [{type: 'user' as const, name: 'a'}, {type: 'client-id' as const, name: 'c'}], values: {request_percentage: 200, controller_mutation_rate: 2.5}},
       ],
     }

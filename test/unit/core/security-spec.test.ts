@@ -72,6 +72,9 @@ describe('security sections of topics.yaml', () => {
       'f.yaml:9:25: quota of user=app: producer_byte_rate=fast: not a rate like 1MiB/s, 512KiB/s or 1048576 (bytes per second)',
       'f.yaml:11:5: unknown key "quotas[1].consumer_bytes_rate" (did you mean "consumer_byte_rate"?)',
     ])
+    expect(lines(`${head}quotas:\n  - {user: a, producer_byte_rate: 1.5, controller_mutation_rate: 2.5}\n`)).toEqual([
+      'f.yaml:5:35: quota of user=a: producer_byte_rate=1.5: a byte rate is a whole number of bytes per second',
+    ])
     const {spec} = lint(`${head}users:\n  - {name: app, mechanism: SCRAM-SHA-256, passwordEnv: APP_PW}\nquotas:\n  - {user: app, clientId: '<default>', producer_byte_rate: 1MiB/s, request_percentage: 200}\n`)
     expect(spec!.security!.users).toMatchObject([{name: 'app', mechanism: 'SCRAM-SHA-256', password: {env: 'APP_PW'}}])
     expect(spec!.security!.quotas[0]).toMatchObject({entity: [{type: 'user', name: 'app'}, {type: 'client-id', name: null}], values: {producer_byte_rate: 1048576, request_percentage: 200}})
