@@ -19,6 +19,7 @@ describe('topics plan/apply with acls, users and quotas', () => {
   const producer = `${id}-producer`
   const consumer = `${id}-consumer`
   const stranger = `${id}-stranger`
+  const operator = `${id}-operator`
   const topicX = `${id}.orders.x`
   const topicY = `${id}.orders.y`
   const group = `${id}-billing`
@@ -33,7 +34,7 @@ describe('topics plan/apply with acls, users and quotas', () => {
       `    brokers: [${secure.bootstrap}]\n    tls: {ca: ${secure.caFile}}\n    sasl: {mechanism: scram-sha-512, username: ${user}, passwordEnv: ${passwordEnv}}\n`
     writeFileSync(
       config,
-      `currentContext: admin\ncontexts:\n  admin:\n${context(secure.username, 'TEST_ADMIN_PASSWORD')}  producer:\n${context(producer, 'TEST_PRODUCER_PASSWORD')}  consumer:\n${context(consumer, 'TEST_CONSUMER_PASSWORD')}`,
+      `currentContext: admin\ncontexts:\n  admin:\n${context(secure.username, 'TEST_ADMIN_PASSWORD')}  producer:\n${context(producer, 'TEST_PRODUCER_PASSWORD')}  consumer:\n${context(consumer, 'TEST_CONSUMER_PASSWORD')}  operator:\n${context(operator, 'TEST_OPERATOR_PASSWORD')}`,
     )
     writeFileSync(join(dir, 'consumer.password'), 'consumer-secret-1\n')
     env = {
@@ -42,6 +43,7 @@ describe('topics plan/apply with acls, users and quotas', () => {
       TEST_ADMIN_PASSWORD: secure.password,
       TEST_PRODUCER_PASSWORD: 'producer-secret-1',
       TEST_CONSUMER_PASSWORD: 'consumer-secret-1',
+      TEST_OPERATOR_PASSWORD: 'operator-secret-1',
     }
   })
 
@@ -173,6 +175,45 @@ quotas:
     expect(exportedPlan.security.summary.inSync).toBeGreaterThanOrEqual(12)
 
     await run(['acls', 'delete', '--principal', `User:${stranger}`, '--yes'])
+    // ~40 kafkit runs and five JVM tools in turn: 25-50 s here, more on a loaded machine.
+  }, 300_000)
+
+  it('a change the broker refuses fails alone: the others are applied, the failure named, exit 1', async () => {
+    // An operator allowed to read and write ACLs (Describe, Alter on the cluster) and to read
+    // quotas (DescribeConfigs), but not to change them (AlterConfigs).
+    const setup = writeFile('operator.yaml', `version: 1
+topics: []
+acls:
+  - principal: User:${operator}
+    resource: {type: cluster}
+    operations: [Describe, Alter, DescribeConfigs]
+users:
+  - {name: ${operator}, passwordEnv: TEST_OPERATOR_PASSWORD}
+`)
+    const granted = await run(['topics', 'apply', '-f', setup, '--yes'])
+    expect(granted.code, granted.stdout + granted.stderr).toBe(0)
+    const target = `${id}-target`
+    const file = writeFile('operated.yaml', `version: 1
+topics: []
+acls:
+  - principal: User:${target}
+    producer: ${topicX}
+quotas:
+  - {user: ${target}, producer_byte_rate: 1024}
+`)
+    const res = await run(['topics', 'apply', '-f', file, '--yes', '-o', 'json'], {context: 'operator'})
+    expect(res.code, res.stderr).toBe(1)
+    const out = JSON.parse(res.stdout)
+    expect(out.security.applied.map((a: any) => a.kind)).toEqual(['acl-create', 'acl-create', 'acl-create'])
+    expect(out.security.failed).toEqual([{kind: 'quota', item: `user=${target}`, error: 'not authorized for this cluster operation'}])
+    expect(out.security.remaining.changes.map((c: any) => c.kind)).toEqual(['quota'])
+    const text = await run(['topics', 'apply', '-f', file, '--yes'], {context: 'operator'})
+    expect(text.code).toBe(1)
+    expect(text.stdout).toContain(`Applied 0 security changes.\nFAILED quota user=${target}: not authorized for this cluster operation\n3 in sync; 1 security change(s) still differ (run kafkit topics plan)`)
+    const listed = kafkaTool('acls', ['--list', '--principal', `User:${target}`], {bootstrap: plain})
+    expect(listed.stdout).toContain(`(principal=User:${target}, host=*, operation=WRITE, permissionType=ALLOW)`)
+    await run(['acls', 'delete', '--principal', `User:${target}`, '--yes'])
+    await run(['acls', 'delete', '--principal', `User:${operator}`, '--yes'])
   })
 
   it('bad input is one line with file:line:col and exit 1, and nothing is applied', async () => {
