@@ -28,6 +28,31 @@ describe('flexible.ts: the types the admin requests add', () => {
     expect(() => new FlexibleReader(hex('0005 6162')).string()).toThrow(/ends early/)
     expect(() => new FlexibleReader(hex('00')).int32()).toThrow(/ends early/)
   })
+
+  // The writer grows one buffer: every field must land in the grown one (a request for 5,000
+  // groups is ~100 KB), byte for byte what a field-by-field concatenation gives.
+  it('writes requests far larger than its first buffer, every type across the growth points', () => {
+    const w = new FlexibleWriter()
+    const expected: Buffer[] = []
+    const u8 = (...bytes: number[]) => Buffer.from(bytes)
+    for (let i = 0; i < 3000; i++) {
+      const name = `group.${i}.${'é'.repeat(i % 7)}`
+      const utf8 = Buffer.from(name, 'utf8')
+      w.int8(i % 100).int16(i).int32(i * 1000).int64(i).uvarint(300 + i).compactString(name).string(name).raw(u8(i % 256))
+      const int16 = Buffer.alloc(2)
+      int16.writeInt16BE(i)
+      const int32 = Buffer.alloc(4)
+      int32.writeInt32BE(i * 1000)
+      const int64 = Buffer.alloc(8)
+      int64.writeBigInt64BE(BigInt(i))
+      const v = 300 + i
+      const varint = v < 16384 ? u8((v & 0x7f) | 0x80, v >>> 7) : u8((v & 0x7f) | 0x80, ((v >>> 7) & 0x7f) | 0x80, v >>> 14)
+      expected.push(u8(i % 100), int16, int32, int64, varint, u8(utf8.length + 1), utf8, u8(0, utf8.length), utf8, u8(i % 256))
+    }
+    const written = w.toBuffer()
+    expect(written.length).toBeGreaterThan(100_000)
+    expect(written.equals(Buffer.concat(expected))).toBe(true)
+  })
 })
 
 describe('ApiVersions check', () => {
