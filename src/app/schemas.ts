@@ -19,6 +19,8 @@ import {
 } from '../core/schema-decoder.js'
 import {parseWireFrame, SCHEMA_TYPES, type SchemaType} from '../core/schema-wire.js'
 import {forEachConcurrently} from '../core/concurrency.js'
+import type {Problem} from '../core/problem.js'
+import type {DesiredTopic} from '../core/topics-spec.js'
 import {KafkitError} from '../errors.js'
 import {registryConnection, RegistryHttpError, SchemaRegistryClient, type RegistrySchema} from '../registry/client.js'
 import {compileSchema, type SchemaEncoder} from './schema-codecs.js'
@@ -239,4 +241,37 @@ export async function checkCompatibility(
 export async function encoderFor(client: SchemaRegistryClient, subject: string, version: number | 'latest'): Promise<SchemaEncoder> {
   const found = await notFoundAs(client.subjectVersion(subject, version), `subject "${subject}"${version === 'latest' ? '' : ` version ${version}`} is not in ${client.url}`)
   return compileSchema({id: found.id, type: schemaType(found.schemaType), schema: found.schema, subject: found.subject, version: found.version})
+}
+
+// ---------------------------------------------------------------------------------------------
+// topics lint --schema-registry
+
+/**
+ * The keySchema / valueSchema subjects declared in topics.yaml that the registry does not have,
+ * as lint problems at the line that names them. Each subject is asked about once.
+ */
+export async function checkDeclaredSubjects(client: SchemaRegistryClient, file: string, topics: readonly DesiredTopic[]): Promise<{problems: Problem[]; checked: number}> {
+  const declared = topics.flatMap((topic) => (topic.schemas ?? []).map((s) => ({topic: topic.name, ...s})))
+  const subjects = [...new Set(declared.map((d) => d.subject))]
+  const missing = new Set<string>()
+  await forEachConcurrently(subjects, 4, async (subject) => {
+    try {
+      await client.versions(subject)
+    } catch (error) {
+      if (error instanceof RegistryHttpError && error.notFound) missing.add(subject)
+      else throw error
+    }
+  })
+  const problems: Problem[] = declared
+    .filter((d) => missing.has(d.subject))
+    .map((d) => ({
+      file,
+      line: d.location.line,
+      col: d.location.col,
+      severity: 'error' as const,
+      message: `topic "${d.topic}": ${d.field} subject "${d.subject}" is not in the schema registry ${client.url}`,
+      path: ['topics', d.topic, d.field],
+      topic: d.topic,
+    }))
+  return {problems, checked: subjects.length}
 }

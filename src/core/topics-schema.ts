@@ -71,6 +71,8 @@ const topic: JsonSchema = {
     partitions,
     replicationFactor,
     config: ref('config'),
+    keySchema: {type: 'string', minLength: 1, description: 'Schema Registry subject of the keys (topics lint --schema-registry checks it exists).'},
+    valueSchema: {type: 'string', minLength: 1, description: 'Schema Registry subject of the values, e.g. orders.created-value (topics lint --schema-registry checks it exists).'},
   },
   required: ['name'],
   additionalProperties: false,

@@ -60,6 +60,8 @@ export interface DesiredTopic {
   config: Record<string, string>
   /** Where the topic is declared (its entry under `topics`). */
   location: SourceLocation
+  /** Schema Registry subjects declared for its keys and values (checked only by lint --schema-registry). */
+  schemas?: Array<{field: 'keySchema' | 'valueSchema'; subject: string; location: SourceLocation}>
 }
 
 export interface NormalisedSpec {
@@ -466,7 +468,7 @@ interface EnvironmentLayers {
   cluster?: {id: string; path: Path}
 }
 
-const LAYER_KEYS = ['name', 'partitions', 'replicationFactor', 'config']
+const LAYER_KEYS = ['name', 'partitions', 'replicationFactor', 'config', 'keySchema', 'valueSchema']
 const hasUnknownKeys = (raw: unknown) => isRecord(raw) && Object.keys(raw).some((key) => !LAYER_KEYS.includes(key))
 
 function clusterOf(raw: unknown, path: Path): {id: string; path: Path} | undefined {
@@ -544,7 +546,11 @@ function buildSpec(reader: DocumentReader, data: unknown, env: string | undefine
     }
     if (isCount(partitions) && isCount(replicationFactor)) {
       const config = mergeConfigs(defaults.config, layer.config, overlay.defaults.config, topicOverlay.config)
-      topics.push({name, partitions, replicationFactor, config, location: reader.locate(path)})
+      const raw = rawTopics[path[1] as number] as Record<string, unknown>
+      const schemas = (['keySchema', 'valueSchema'] as const).flatMap((field) =>
+        typeof raw[field] === 'string' && raw[field] !== '' ? [{field, subject: raw[field] as string, location: reader.locate([...path, field])}] : [],
+      )
+      topics.push({name, partitions, replicationFactor, config, location: reader.locate(path), ...(schemas.length === 0 ? {} : {schemas})})
     }
   }
 

@@ -299,6 +299,19 @@ describe('kafkit schemas', () => {
     expect(await call('GET', `/subjects/${encodeURIComponent(subject)}/versions`)).toEqual([1, 2])
   })
 
+  it('topics lint --schema-registry: declared subjects must exist; without the flag lint stays offline', async () => {
+    const {orderV1} = orders()
+    const subject = uniqueName('shop.lint-value')
+    await register(subject, orderV1)
+    const file = join(dir, 'topics.yaml')
+    writeFileSync(file, `version: 1\ndefaults: {partitions: 1, replicationFactor: 3, config: {min.insync.replicas: 2}}\ntopics:\n  - name: shop.lint.ok\n    valueSchema: ${subject}\n  - name: shop.lint.missing\n    valueSchema: shop.lint.missing-value\n`)
+    const offline = await kafkit(['topics', 'lint', '-f', file])
+    expect([offline.code, offline.stdout]).toEqual([0, `${file}: 2 topics OK; 0 errors, 0 warnings\n`])
+    const checked = await kafkit(['topics', 'lint', '-f', file, ...sr()])
+    expect(checked.code).toBe(1)
+    expect(checked.stdout).toBe(`${file}:7:18: topic "shop.lint.missing": valueSchema subject "shop.lint.missing-value" is not in the schema registry ${url}\n${file}: invalid; 1 error, 0 warnings\n`)
+  })
+
   it('mistakes are one line each', async () => {
     const missing = await kafkit(['schemas', 'get', 'no-such-subject-value', ...sr()])
     expect([missing.code, missing.stderr]).toEqual([1, `kafkit: subject "no-such-subject-value" is not in ${url} — kafkit schemas list shows what is registered\n`])
