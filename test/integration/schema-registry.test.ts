@@ -255,6 +255,9 @@ describe('dlq', () => {
     expect(JSON.parse(inspected.stdout).samples[0]).toMatchObject({key: 'k9', value: {id: 9, item: 'lamp'}, valueSchema: {id, type: 'AVRO', subject}})
     const raw = JSON.parse((await kafkit(['dlq', 'inspect', dlq, '-o', 'json', '--raw', ...sr()])).stdout)
     expect(raw.samples[0].valueSchema).toBeUndefined()
+    // --where sees the decoded value.
+    const where = async (expr: string) => JSON.parse((await kafkit(['dlq', 'inspect', dlq, '-o', 'json', '--where', expr, ...sr()])).stdout).records
+    expect([await where('value.item == "lamp"'), await where('value.item == "desk"')]).toEqual([1, 0])
 
     const replay = await kafkit(['dlq', 'replay', dlq, '--yes'])
     expect(replay.code, replay.stderr).toBe(0)

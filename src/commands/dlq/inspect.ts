@@ -4,7 +4,8 @@ import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderInspection} from '../../cli/render-dlq.js'
 import {rawFlag, schemaRegistryFlag, schemaRegistryFor} from '../../cli/schema-registry-flags.js'
-import {compileRecordFilter, failedEverywhere} from '../../core/record-filter.js'
+import type {ConsumedRecord} from '../../core/record.js'
+import {compileRecordFilter, failedEverywhere, type RecordFilter} from '../../core/record-filter.js'
 import {parseNonNegativeInteger} from '../../core/topic-partition.js'
 import {KafkitError} from '../../errors.js'
 
@@ -13,7 +14,7 @@ export default class DlqInspect extends KafkaCommand<typeof DlqInspect> {
   static description = `Reads the whole DLQ (read_committed, up to its end when the command starts) without committing anything.
 Formats: header-based (original_topic/original_partition/original_offset/error_type/error_message/failed_at), a JSON envelope in the value (original_topic, original_key, original_value, error, error_timestamp, retry_count), Kafka Connect (__connect.errors.*) and Spring (kafka_dlt-*) headers.
 Records in none of these formats are counted as undecodable, with the reason.
-With a Schema Registry (--schema-registry URL or the context's schemaRegistry), sample keys and values in its wire format are shown decoded (Avro, Protobuf, JSON Schema); a schema that cannot be fetched leaves them raw with one warning per schema id; --raw shows the bytes.
+With a Schema Registry (--schema-registry URL or the context's schemaRegistry), sample keys and values in its wire format are shown decoded (Avro, Protobuf, JSON Schema) and --where sees the DLQ record's decoded key and value; a schema that cannot be fetched leaves them raw with one warning per schema id; --raw shows the bytes.
 --where EXPR inspects only the DLQ records for which the CEL expression is true (as consume --where: key, value, headers, all_headers, partition, offset, timestamp, time, topic of the DLQ record); name=value: a header has that value.`
   static examples = [
     '$ kafkit dlq inspect orders.dlq',
@@ -44,7 +45,9 @@ With a Schema Registry (--schema-registry URL or the context's schemaRegistry), 
     const schemas = registry === undefined ? undefined : await import('../../app/schemas.js')
     const decoding = schemas && registry && new schemas.RecordSchemaDecoding(schemas.openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
     const sampleSchemas = decoding && {prepare: (records: Parameters<typeof decoding.prepareDlq>[0]) => decoding.prepareDlq(records), decodeSample: decoding.decodeBytes.bind(decoding)}
-    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter, schemas: sampleSchemas})
+    // --where sees a wire-format key or value decoded (a header-format DLQ keeps the original bytes as its value).
+    const decodedFilter = filter && decoding ? (Object.create(filter, {test: {value: (record: ConsumedRecord) => filter.test(decoding.view(record))}}) as RecordFilter) : filter
+    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter: decodedFilter, schemas: sampleSchemas})
     this.render(result, renderInspection)
     const failed = filter === undefined ? undefined : failedEverywhere(filter)
     if (failed !== undefined) this.warning(failed)
