@@ -231,18 +231,39 @@ export async function applySecurityPlan(kafka: KafkaClient, spec: NormalisedSpec
   }
 }
 
-/** One AlterUserScramCredentials request; the failed changes with the broker's reason. */
+/**
+ * AlterUserScramCredentials: Kafka refuses a user named twice in one request ("a user can appear
+ * only once"), so a user's second mechanism goes in a second request; one request otherwise.
+ * The failed changes with the broker's reason.
+ */
 async function scramFailures(kafka: KafkaClient, changes: Parameters<KafkaClient['alterScramCredentials']>[0], planned: Array<Extract<SecurityChange, {user: string}>>): Promise<Map<SecurityChange, string>> {
   const failures = new Map<SecurityChange, string>()
-  try {
-    const results = await kafka.alterScramCredentials(changes)
-    const byUser = new Map(results.filter((r) => r.error).map((r) => [r.user, r.error?.message ?? 'failed']))
-    for (const c of planned) {
-      const error = byUser.get(c.user)
-      if (error !== undefined) failures.set(c, error)
+  type Upsert = NonNullable<typeof changes.upsert>[number]
+  type Deletion = NonNullable<typeof changes.delete>[number]
+  const items: Array<{user: string; upsert?: Upsert; delete?: Deletion; change: SecurityChange}> = [
+    ...(changes.upsert ?? []).map((u, i) => ({user: u.user, upsert: u, change: planned[i]})),
+    ...(changes.delete ?? []).map((d, i) => ({user: d.user, delete: d, change: planned[i]})),
+  ]
+  const rounds: Array<typeof items> = []
+  for (const item of items) {
+    const round = rounds.find((r) => !r.some((other) => other.user === item.user))
+    if (round) round.push(item)
+    else rounds.push([item])
+  }
+  for (const round of rounds) {
+    try {
+      const results = await kafka.alterScramCredentials({
+        upsert: round.flatMap((i) => (i.upsert ? [i.upsert] : [])),
+        delete: round.flatMap((i) => (i.delete ? [i.delete] : [])),
+      })
+      const byUser = new Map(results.filter((r) => r.error).map((r) => [r.user, r.error?.message ?? 'failed']))
+      for (const {user, change} of round) {
+        const error = byUser.get(user)
+        if (error !== undefined) failures.set(change, error)
+      }
+    } catch (error) {
+      for (const {change} of round) failures.set(change, (error as Error).message)
     }
-  } catch (error) {
-    for (const c of planned) failures.set(c, (error as Error).message)
   }
   return failures
 }

@@ -112,6 +112,6 @@ export function securityApplyLines(r: {
   const {remaining} = r
   if ('error' in remaining) lines.push(`could not plan again after applying: ${remaining.error}`)
   else if (remaining.changes.length > 0) lines.push(`${remaining.summary.inSync} in sync; ${remaining.changes.length} security change(s) still differ (run kafkit topics plan)`)
-  else lines.push(`${remaining.summary.inSync} ACLs, credentials and quota entities in sync.`)
+  else lines.push(`${remaining.summary.inSync} in sync (ACLs, credentials, quota entities).`)
   return lines
 }

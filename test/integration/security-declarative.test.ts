@@ -102,7 +102,7 @@ quotas:
 
     const applied = await run(['topics', 'apply', '-f', file, '--yes'])
     expect(applied.code, applied.stderr).toBe(0)
-    expect(applied.stdout).toContain('Applied 2 change(s).\n2 topics in sync.\nApplied 10 security changes.\n10 ACLs, credentials and quota entities in sync.')
+    expect(applied.stdout).toContain('Applied 2 change(s).\n2 topics in sync.\nApplied 10 security changes.\n10 in sync (ACLs, credentials, quota entities).')
 
     const again = await run(['topics', 'plan', '-f', file, '--detailed-exitcode'])
     expect(again.code, again.stdout).toBe(0)

@@ -82,6 +82,17 @@ describe('declarative security use cases', () => {
     expect(report.after?.plan.changes.map((c) => c.kind)).toEqual(['acl-create'])
   })
 
+  it("a user's two mechanisms go in two AlterUserScramCredentials requests (Kafka refuses a user twice in one)", async () => {
+    process.env.TEST_SEC_APP_PW = 'pw'
+    const fake = new FakeKafka()
+    const spec = specOf(`${head}users:\n  - {name: app, mechanism: SCRAM-SHA-256, passwordEnv: TEST_SEC_APP_PW}\n  - {name: app, passwordEnv: TEST_SEC_APP_PW}\n  - {name: other, passwordEnv: TEST_SEC_APP_PW}\n`)
+    const planned = (await planSecurity(fake.client(), spec, {prune: false, updatePasswords: false}))!
+    const report = await applySecurityPlan(fake.client(), spec, planned, {prune: false})
+    expect(report.failed).toEqual([])
+    const requests = fake.callsOf('alterScramCredentials').map(([c]) => (c as {upsert: {user: string; mechanism: string}[]}).upsert.map((u) => `${u.user} ${u.mechanism}`))
+    expect(requests).toEqual([['app SCRAM-SHA-256', 'other SCRAM-SHA-512'], ['app SCRAM-SHA-512']])
+  })
+
   it('export then plan against the same cluster: no changes', () => {
     const live: LiveSecurity = {
       acls: [
