@@ -14,6 +14,7 @@ import type {Consumer, Producer} from 'kafkajs'
 import type {ConsumedRecord, ProducerMessage} from '../core/record.js'
 import type {TopicPartitionOffset} from '../core/topic-partition.js'
 import {explainCoordinatorNotFound} from './authorization.js'
+import {boundHeapGrowth} from './heap.js'
 import {registerCompressionCodecs} from './codecs.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
@@ -33,6 +34,7 @@ export interface ConsoleProducer {
  * sequence numbers in doubt, so the caller must stop sending after the first failure.
  */
 export async function openConsoleProducer(conn: KafkaConnection, opts: {compression: Compression}): Promise<ConsoleProducer> {
+  boundHeapGrowth()
   const kafkajs = await loadKafkaJs()
   registerCompressionCodecs(kafkajs)
   const compression = {
@@ -136,6 +138,7 @@ function wantedPartitionsAssigner(kafkajs: Awaited<ReturnType<typeof loadKafkaJs
 }
 
 export async function startConsoleConsumer(conn: KafkaConnection, opts: ConsoleConsumerOptions): Promise<RunningConsumer> {
+  boundHeapGrowth()
   const kafkajs = await loadKafkaJs()
   registerCompressionCodecs(kafkajs)
   const ephemeral = opts.group === undefined

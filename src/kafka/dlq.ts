@@ -20,6 +20,7 @@ import type {ConsumedRecord} from '../core/record.js'
 import type {OutgoingMessage} from '../core/dlq-replay.js'
 import {KafkitError, notFound} from '../errors.js'
 import {registerCompressionCodecs} from './codecs.js'
+import {boundHeapGrowth} from './heap.js'
 import {loadKafkaJs, type KafkaConnection} from './connection.js'
 import {translateKafkaError} from './errors.js'
 import {kafkaJsHeaders, recordHeaders} from './kafkajs-fixes.js'
@@ -107,6 +108,7 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
   const ends = new Map(options.ranges.map((r) => [r.partition, r.end]))
   const pending = new Set(options.ranges.filter((r) => r.from < r.end).map((r) => r.partition))
   if (pending.size === 0) return
+  boundHeapGrowth()
 
   let finished = false
   let settle!: (error?: unknown) => void
@@ -132,8 +134,9 @@ export async function readToEnd(conn: KafkaConnection, options: ReadOptions): Pr
     heartbeatInterval: 1000,
     allowAutoTopicCreation: false,
     readUncommitted: false,
-    maxBytes: 2 * 1024 * 1024,
-    maxBytesPerPartition: 512 * 1024,
+    // One fetch (and the records decoded from it) at a time is most of a replay's live memory.
+    maxBytes: 1024 * 1024,
+    maxBytesPerPartition: 256 * 1024,
   })
   // Batches emptied by filtering (transaction markers, aborted records) never reach eachBatch.
   consumer.on(consumer.events.START_BATCH_PROCESS, ({payload}) => {

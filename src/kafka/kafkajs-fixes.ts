@@ -217,18 +217,36 @@ function recordDecoder(Long: KafkaJsLong, LOG_APPEND_TIME: number) {
     const count = decoder.readVarInt()
     const headerList: RecordHeader[] = []
     for (let i = 0; i < count; i++) headerList.push({name: decoder.readVarIntString(), value: decoder.readVarIntBytes()})
-    return {
-      magicByte,
-      attributes,
-      timestamp,
-      offset,
-      key,
-      value,
-      headers: headersObject(headerList),
-      headerList,
-      isControlRecord: isControlBatch,
-      batchContext,
-    }
+    return new DecodedRecord(magicByte, attributes, timestamp, offset, key, value, headerList, isControlBatch, batchContext)
+  }
+}
+
+/**
+ * A decoded record: kafkajs's fields plus headerList. kafkajs's `headers` object is built when
+ * something reads it (kafkit reads headerList; building it for every record was a few percent of
+ * a replay's CPU and an object per record to collect).
+ */
+class DecodedRecord {
+  constructor(
+    readonly magicByte: unknown,
+    readonly attributes: number,
+    readonly timestamp: string,
+    readonly offset: string,
+    readonly key: Buffer | null,
+    readonly value: Buffer | null,
+    readonly headerList: RecordHeader[],
+    readonly isControlRecord: boolean,
+    readonly batchContext: Record<string, any>,
+  ) {}
+
+  get headers(): Record<string, unknown> {
+    const headers = headersObject(this.headerList)
+    Object.defineProperty(this, 'headers', {value: headers, enumerable: true, writable: true, configurable: true})
+    return headers
+  }
+
+  set headers(value: Record<string, unknown>) {
+    Object.defineProperty(this, 'headers', {value, enumerable: true, writable: true, configurable: true})
   }
 }
 
