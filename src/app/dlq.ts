@@ -145,8 +145,8 @@ const sumPending = (ranges: readonly ReadRange[]): number => ranges.reduce((sum,
  * TxnOffsetCommit, EndTxn), so at 500 records per transaction those were most of a replay's time.
  * The age bound keeps a slowly read DLQ committing steadily.
  */
-const CHUNK_RECORDS = 5000
-const CHUNK_BYTES = 2 * 1024 * 1024
+const CHUNK_RECORDS = 2000
+const CHUNK_BYTES = 1024 * 1024
 const CHUNK_AGE_MS = 1000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -206,6 +206,7 @@ export async function executeReplay(
     pending = []
     pendingBytes = 0
     pendingTo.clear()
+    pendingSince = Date.now()
     await settled()
     if (writer !== undefined && offsets.length > 0) {
       const w = writer
@@ -224,7 +225,6 @@ export async function executeReplay(
     if (wait) await settled()
   }
   const advance = (partition: number, next: number) => {
-    if (pendingTo.size === 0 && pending.length === 0) pendingSince = Date.now()
     pendingTo.set(partition, next)
   }
 
@@ -243,6 +243,8 @@ export async function executeReplay(
   const handle: BatchHandler = async (partition, records, context) => {
     // A failed transaction stops the read at once (its records are re-read by the next run).
     if (commitError !== undefined) await settled()
+    // A chunk's age counts from its first record.
+    if (pending.length === 0 && pendingTo.size === 0) pendingSince = Date.now()
     let next = Number(records[0].offset)
     for (const record of records) {
       if (signal?.aborted) {
@@ -293,6 +295,7 @@ export async function executeReplay(
     // The end of a fetched batch: commit if the chunk is old enough or this partition is done
     // (the last batch of the read is committed after it, below); else keep reading into it.
     if (bucket !== undefined || Date.now() - pendingSince >= CHUNK_AGE_MS) await flush(false)
+    else progress()
     return {next}
   }
 

@@ -117,15 +117,39 @@ export function filterRejection(record: ConsumedRecord, failure: DlqFailure, fil
 
 const PROVENANCE_HEADERS = [REPLAY_SOURCE_TOPIC_HEADER, REPLAY_SOURCE_PARTITION_HEADER, REPLAY_SOURCE_OFFSET_HEADER, REPLAY_TIME_HEADER]
 
+/**
+ * The bytes of a header value that is the same for many records (the DLQ topic, a partition, the
+ * replay time): made once, shared by every message (header values are never written to).
+ */
+const sharedValues = new Map<string, Buffer>()
+function sharedValue(text: string): Buffer {
+  let bytes = sharedValues.get(text)
+  if (bytes === undefined) {
+    if (sharedValues.size >= 1024) sharedValues.clear()
+    bytes = Buffer.from(text, 'utf8')
+    sharedValues.set(text, bytes)
+  }
+  return bytes
+}
+
+let lastReplayTime: number | undefined
+let lastReplayTimeText = ''
+
 /** `headers` in order without any earlier replay's provenance, then this replay's provenance. */
 function withProvenance(headers: RecordHeaders, record: ConsumedRecord, replayTime: number): RecordHeaders {
-  return [
-    ...headers.filter((header) => !PROVENANCE_HEADERS.includes(header.name)),
-    {name: REPLAY_SOURCE_TOPIC_HEADER, value: Buffer.from(record.topic, 'utf8')},
-    {name: REPLAY_SOURCE_PARTITION_HEADER, value: Buffer.from(String(record.partition))},
+  if (replayTime !== lastReplayTime) {
+    lastReplayTime = replayTime
+    lastReplayTimeText = isoTime(replayTime)
+  }
+  const list: RecordHeaders = []
+  for (const header of headers) if (!PROVENANCE_HEADERS.includes(header.name)) list.push(header)
+  list.push(
+    {name: REPLAY_SOURCE_TOPIC_HEADER, value: sharedValue(record.topic)},
+    {name: REPLAY_SOURCE_PARTITION_HEADER, value: sharedValue(String(record.partition))},
     {name: REPLAY_SOURCE_OFFSET_HEADER, value: Buffer.from(record.offset)},
-    {name: REPLAY_TIME_HEADER, value: Buffer.from(isoTime(replayTime))},
-  ]
+    {name: REPLAY_TIME_HEADER, value: sharedValue(lastReplayTimeText)},
+  )
+  return list
 }
 
 /** The original message again; provenance from an earlier replay is replaced, not duplicated. */
@@ -134,7 +158,7 @@ export function buildReplayMessage(record: ConsumedRecord, failure: DlqFailure, 
     topic,
     key: failure.key,
     value: failure.value,
-    headers: [...withProvenance(failure.headers, record, replayTime), {name: RETRY_COUNT_HEADER, value: Buffer.from(String(failure.retryCount + 1))}],
+    headers: [...withProvenance(failure.headers, record, replayTime), {name: RETRY_COUNT_HEADER, value: sharedValue(String(failure.retryCount + 1))}],
   }
 }
 

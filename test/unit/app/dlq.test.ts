@@ -1,4 +1,8 @@
-import {describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 import {executeReplay, inspectDlqTopic, planReplay, type ReplayRequest} from '../../../src/app/dlq.js'
 import type {ConsumedRecord} from '../../../src/core/record.js'
@@ -143,26 +147,31 @@ describe('planReplay', () => {
 })
 
 describe('executeReplay', () => {
-  it('replays in chunks: each transaction holds its records and the progress past them, in one commit call', async () => {
-    const fake = dlqCluster()
+  it('replays in chunks across partitions: each transaction holds its records and the progress past them, in one commit call', async () => {
+    // The clock stands still: only the record bound (5,000) closes a transaction, never its age.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 0, 15, 12, 0, 0))
+    const fake = dlqCluster(2)
     fake.fetchBatchSize = 1000
-    fake.append(DLQ, 0, Array.from({length: 1200}, (_, i) => failed(i)))
+    fake.append(DLQ, 0, Array.from({length: 6000}, (_, i) => failed(i)))
+    fake.append(DLQ, 1, Array.from({length: 1200}, (_, i) => failed(10_000 + i)))
     const summary = await replay(fake)
-    expect(summary).toMatchObject({read: 1200, replayed: 1200, pending: 1200, stoppedAtMax: false, interrupted: false, missingTopics: []})
+    expect(summary).toMatchObject({read: 7200, replayed: 7200, pending: 7200, stoppedAtMax: false, interrupted: false, missingTopics: []})
     const [writer] = fake.writers
     expect(writer).toMatchObject({transactionalId: `kafkit-dlq-replay:${GROUP}:${DLQ}`, groupId: GROUP, dlqTopic: DLQ})
+    // Batches of 1,000 alternate between the partitions (p0, p1, p0, p1's last 200, p0, p0 ...):
+    // the first transaction closes at 5,000 records, in the middle of p0's fourth batch.
     expect(writer.commits.map((c) => [c.messages.length, c.offsets])).toEqual([
-      [500, [{partition: 0, offset: 500}]],
-      [500, [{partition: 0, offset: 1000}]],
-      [200, [{partition: 0, offset: 1200}]],
+      [5000, [{partition: 0, offset: 3800}, {partition: 1, offset: 1200}]],
+      [2200, [{partition: 0, offset: 6000}]],
     ])
     // The replayed record: the original key and value, provenance, retry_count 1.
     const first = writer.commits[0].messages[0]
     expect([first.topic, text(first.key), text(first.value), header(first.headers, 'kafkit-replay-source-offset'), header(first.headers, 'retry_count')]).toEqual(['orders', 'k0', 'v0', '0', '1'])
     const landed = [0, 1, 2].flatMap((p) => fake.records('orders', p))
-    expect(landed).toHaveLength(1200)
+    expect(landed).toHaveLength(7200)
     // The progress is the group's: a second run finds nothing to do.
-    expect(fake.groups.get(GROUP)!.offsets.get(`${DLQ}:0`)).toBe(1200)
+    expect(fake.groups.get(GROUP)!.offsets.get(`${DLQ}:0`)).toBe(6000)
+    expect(fake.groups.get(GROUP)!.offsets.get(`${DLQ}:1`)).toBe(1200)
     expect((await replay(fake)).pending).toBe(0)
     expect(fake.writers[1].commits).toEqual([])
   })
