@@ -82,12 +82,35 @@ function avroTypeName(type: any): string {
   if (type.types) return `one of ${type.types.map((t: any) => t.branchName ?? t.typeName).join(', ')}`
   if (type.symbols) return `one of the symbols ${type.symbols.join(', ')}`
   if (type.typeName === 'record' || type.typeName === 'error') return `record ${type.name}`
-  return type.name ?? type.typeName
+  return type.name ?? String(type.typeName).replace(/^abstract:/, '')
+}
+
+/**
+ * Avro longs as bigints: avsc's own long type refuses to decode what a double cannot hold exactly
+ * (ids, nanosecond times). Decoded, they print as numbers when exact and as strings otherwise
+ * (jsonSafe); to encode, a number or a decimal string is taken.
+ */
+let bigintLong: any
+function avroLongType(avro: any): any {
+  bigintLong ??= avro.types.LongType.__with({
+    fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+    toBuffer: (n: bigint | number | string) => {
+      const buf = Buffer.alloc(8)
+      buf.writeBigInt64LE(BigInt(n))
+      return buf
+    },
+    fromJSON: BigInt,
+    toJSON: Number,
+    isValid: (n: unknown) =>
+      typeof n === 'bigint' ? n >= -(2n ** 63n) && n < 2n ** 63n : Number.isSafeInteger(n) || (typeof n === 'string' && /^-?\d{1,19}$/.test(n) && BigInt(n) >= -(2n ** 63n) && BigInt(n) < 2n ** 63n),
+    compare: (a: bigint, b: bigint) => (BigInt(a) === BigInt(b) ? 0 : BigInt(a) < BigInt(b) ? -1 : 1),
+  })
+  return bigintLong
 }
 
 async function avroCodec(source: SchemaSource): Promise<SchemaEncoder> {
   const avro = await loadAvsc()
-  const type = avro.Type.forSchema(JSON.parse(source.schema))
+  const type = avro.Type.forSchema(JSON.parse(source.schema), {registry: {long: avroLongType(avro)}})
   return {
     ...meta(source),
     decode: (payload) => type.fromBuffer(payload),

@@ -4,7 +4,7 @@ import {Buffer} from 'node:buffer'
 import {describe, expect, it} from 'vitest'
 
 import {compileSchema} from '../../../src/app/schema-codecs.js'
-import {parseWireFrame} from '../../../src/core/schema-wire.js'
+import {jsonSafe, parseWireFrame} from '../../../src/core/schema-wire.js'
 
 const order = JSON.stringify({type: 'record', name: 'Order', fields: [{name: 'id', type: 'long'}, {name: 'item', type: 'string'}, {name: 'note', type: ['null', 'string'], default: null}, {name: 'blob', type: 'bytes', default: ''}]})
 
@@ -16,7 +16,17 @@ describe('Avro', () => {
     const bytes = (encoded as {bytes: Buffer}).bytes
     // 42 -> zigzag 84 (0x54); "book" -> length 4 zigzag 8, then the text; union branch 1; bytes length 2
     expect(bytes.toString('hex')).toBe(`0000000002540862${Buffer.from('ook').toString('hex')}0208${Buffer.from('gift').toString('hex')}040102`)
-    expect(codec.decode(parseWireFrame(bytes)!.payload)).toMatchObject({id: 42, item: 'book', note: 'gift'})
+    expect(jsonSafe(codec.decode(parseWireFrame(bytes)!.payload))).toMatchObject({id: 42, item: 'book', note: 'gift'})
+  })
+
+  it('longs beyond 2^53 decode exactly (as strings in JSON) and encode from a decimal string', async () => {
+    const codec = await compileSchema({id: 2, type: 'AVRO', schema: order})
+    const big = codec.encode({id: '1234567890123456789', item: 'x'})
+    expect(big.ok).toBe(true)
+    const payload = parseWireFrame((big as {bytes: Buffer}).bytes)!.payload
+    expect(jsonSafe(codec.decode(payload))).toMatchObject({id: '1234567890123456789', item: 'x'})
+    expect(jsonSafe(codec.decode(parseWireFrame((codec.encode({id: 42, item: 'x'}) as {bytes: Buffer}).bytes)!.payload))).toMatchObject({id: 42})
+    expect(codec.encode({id: '99999999999999999999', item: 'x'})).toEqual({ok: false, errors: ['field "id": "99999999999999999999" is not long']})
   })
 
   it('says what does not fit: wrong type, missing field, unknown field', async () => {
