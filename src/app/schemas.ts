@@ -48,6 +48,7 @@ function schemaType(raw: string | undefined): SchemaType {
  */
 export class SchemaCache {
   private readonly codecs = new Map<number, SchemaEncoder | null>()
+  private readonly inflight = new Map<number, Promise<void>>()
   private readonly warned = new Set<number>()
   /** GET requests sent, by kind (what tests count). */
   readonly requests = {schemas: 0}
@@ -61,12 +62,25 @@ export class SchemaCache {
     return this.codecs.get(id)
   }
 
-  /** Fetches and compiles the schemas of ids not seen yet (a few at a time). */
+  /**
+   * Fetches and compiles the schemas of ids not seen yet (a few at a time). Batches prepared at
+   * the same time (several partitions) share one request per id.
+   */
   async prefetch(ids: Iterable<number>): Promise<void> {
-    const missing = [...new Set(ids)].filter((id) => !this.codecs.has(id))
-    await forEachConcurrently(missing, 4, async (id) => {
-      this.codecs.set(id, await this.fetch(id))
-    })
+    const wanted = [...new Set(ids)].filter((id) => !this.codecs.has(id))
+    const missing = wanted.filter((id) => !this.inflight.has(id))
+    const others = wanted.filter((id) => this.inflight.has(id)).map((id) => this.inflight.get(id))
+    await Promise.all([
+      ...others,
+      forEachConcurrently(missing, 4, async (id) => {
+        const fetched = this.fetch(id).then((codec) => {
+          this.codecs.set(id, codec)
+        })
+        this.inflight.set(id, fetched)
+        await fetched
+        this.inflight.delete(id)
+      }),
+    ])
   }
 
   private async fetch(id: number): Promise<SchemaEncoder | null> {

@@ -45,6 +45,15 @@ describe('RecordSchemaDecoding', () => {
     expect(warnings).toEqual([])
   })
 
+  it('batches prepared at the same time share one request per id', async () => {
+    const {client, calls} = registry({1: schema})
+    const decoding = new RecordSchemaDecoding(client, () => {})
+    const batch = [rec(frameWire(1, Buffer.from([2])))]
+    await Promise.all([decoding.prepare(batch), decoding.prepare(batch), decoding.prepare(batch)])
+    expect(calls).toEqual([1])
+    expect(decoding.decode(batch[0]).value?.value).toEqual({n: 1})
+  })
+
   it('a schema that cannot be fetched: one warning, one request, records left raw', async () => {
     const {client, calls} = registry({})
     const warnings: string[] = []
