@@ -76,9 +76,10 @@ export function renderPlanText(plan: TopicPlan, summary: PlanSummary): string {
 }
 
 /** For a pull-request comment: a summary heading and a diff block GitHub/GitLab colour. */
-export function renderPlanMarkdown(plan: TopicPlan, summary: PlanSummary, opts: {file: string}): string {
+export function renderPlanMarkdown(plan: TopicPlan, summary: PlanSummary, opts: {file: string; alsoSummary?: string}): string {
   const where = `cluster \`${plan.clusterId}\`${plan.env ? `, env \`${plan.env}\`` : ''}, \`${opts.file}\``
-  const out = [`### kafkit topics plan — ${planSummaryLine(summary)}`, '', `Compared ${where}.`]
+  // alsoSummary: the ACLs/users/quotas verdict, so the heading never says "No changes" alone when they change.
+  const out = [`### kafkit topics plan — ${planSummaryLine(summary)}${opts.alsoSummary ? ` ${opts.alsoSummary}` : ''}`, '', `Compared ${where}.`]
   if (plan.changes.length > 0) {
     out.push('', '```diff')
     for (const change of plan.changes) {

@@ -99,6 +99,7 @@ quotas:
     expect(json.security.summary).toEqual({aclsToCreate: 6, aclsToDelete: 0, usersToCreate: 2, usersToUpdate: 0, usersToDelete: 0, quotasToChange: 2, inSync: 0})
     const markdown = await run(['topics', 'plan', '-f', file, '-o', 'markdown'])
     expect(markdown.stdout).toContain(`+ ALLOW User:${producer} Write Topic:${topicX} (LITERAL) from * (producer role)`)
+    expect(markdown.stdout.split('\n')[0]).toBe('### kafkit topics plan — Plan: 2 to create, 0 to change, 0 to delete; 0 in sync. Security plan: ACLs: 6 to create, 0 to delete; credentials: 2 to create, 0 to update, 0 to delete; quotas: 2 entities to change; 0 in sync.')
 
     const applied = await run(['topics', 'apply', '-f', file, '--yes'])
     expect(applied.code, applied.stderr).toBe(0)

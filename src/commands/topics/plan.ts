@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {planTopics, readTopicsFile} from '../../app/declarative-topics.js'
 import {planSecurity, type SecurityPlanResult} from '../../app/declarative-security.js'
-import {renderSecurityPlanMarkdown, renderSecurityPlanText} from '../../cli/render-security-plan.js'
+import {renderSecurityPlanMarkdown, renderSecurityPlanText, securitySummaryLine} from '../../cli/render-security-plan.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderPlanMarkdown, renderPlanText} from '../../cli/render-plan.js'
 import {requireValidSpec, topicsFileFlags} from '../../cli/topics-file.js'
@@ -48,8 +48,12 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes wit
     const result: PlanOutput = {file: this.flags.file, summary, ...plan, ...(security ? {security} : {})}
     const errors = [...plan.errors, ...(security?.errors ?? [])]
     if (errors.length > 0) this.message(formatProblems(errors, {listAll: '-o json lists all'}).join('\n'))
-    if (this.outputFormat === 'markdown') this.log(renderPlanMarkdown(plan, summary, {file: this.flags.file}) + (security ? renderSecurityPlanMarkdown(security) : ''))
-    else this.render(result, () => renderPlanText(plan, summary) + (security ? `\n\n${renderSecurityPlanText(security)}` : ''))
+    if (this.outputFormat === 'markdown') {
+      const alsoSummary = security ? securitySummaryLine(security.summary, security.errors.length) : undefined
+      this.log(renderPlanMarkdown(plan, summary, {file: this.flags.file, alsoSummary}) + (security ? renderSecurityPlanMarkdown(security) : ''))
+    } else {
+      this.render(result, () => renderPlanText(plan, summary) + (security ? `\n\n${renderSecurityPlanText(security)}` : ''))
+    }
     if (errors.length > 0) process.exitCode = ExitCode.error
     else if (this.flags['detailed-exitcode'] && (hasChanges(plan) || (security?.plan.changes.length ?? 0) > 0)) process.exitCode = ExitCode.changesPending
     return result
