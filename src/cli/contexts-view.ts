@@ -1,4 +1,4 @@
-import type {KafkitConfig, OAuthBearerSasl} from '../core/contexts.js'
+import type {KafkitConfig, OAuthBearerSasl, SchemaRegistrySpec} from '../core/contexts.js'
 import {renderTable} from './render.js'
 
 export interface ContextSummary {
@@ -10,6 +10,8 @@ export interface ContextSummary {
   sasl: string
   /** Where the password comes from and whether it is available; never the password itself. */
   password: string
+  /** The Schema Registry URL, and whose credentials from where (never the password). */
+  schemaRegistry?: string
 }
 
 export function describeContexts(config: KafkitConfig | undefined, env: NodeJS.ProcessEnv = process.env): ContextSummary[] {
@@ -27,7 +29,15 @@ export function describeContexts(config: KafkitConfig | undefined, env: NodeJS.P
         : c.sasl.passwordEnv
           ? `env ${c.sasl.passwordEnv} (${env[c.sasl.passwordEnv] === undefined ? 'not set' : 'set, redacted'})`
           : `file ${c.sasl.passwordFile} (redacted)`,
+    ...(c.schemaRegistry ? {schemaRegistry: registryLabel(c.schemaRegistry, env)} : {}),
   }))
+}
+
+function registryLabel(r: SchemaRegistrySpec, env: NodeJS.ProcessEnv): string {
+  const user = r.username ?? (r.usernameEnv ? `env ${r.usernameEnv}` : undefined)
+  if (user === undefined) return r.url
+  const password = r.passwordEnv ? `password env ${r.passwordEnv} (${env[r.passwordEnv] === undefined ? 'not set' : 'set, redacted'})` : `password file ${r.passwordFile} (redacted)`
+  return `${r.url} (as ${user}, ${password})`
 }
 
 function oauthLabel(s: OAuthBearerSasl): string {
@@ -53,8 +63,13 @@ export interface ContextListing {
 export function renderContextList(r: ContextListing): string {
   return r.contexts.length === 0
     ? `no contexts in ${r.file}`
-    : renderTable(
-        ['CURRENT', 'NAME', 'BROKERS', 'TLS', 'SASL', 'PASSWORD'],
-        r.contexts.map((c) => [c.current ? '*' : ' ', c.name, c.brokers.join(','), c.tls, c.sasl, c.password]),
-      )
+    : r.contexts.some((c) => c.schemaRegistry !== undefined)
+      ? renderTable(
+          ['CURRENT', 'NAME', 'BROKERS', 'TLS', 'SASL', 'PASSWORD', 'SCHEMA-REGISTRY'],
+          r.contexts.map((c) => [c.current ? '*' : ' ', c.name, c.brokers.join(','), c.tls, c.sasl, c.password, c.schemaRegistry ?? '-']),
+        )
+      : renderTable(
+          ['CURRENT', 'NAME', 'BROKERS', 'TLS', 'SASL', 'PASSWORD'],
+          r.contexts.map((c) => [c.current ? '*' : ' ', c.name, c.brokers.join(','), c.tls, c.sasl, c.password]),
+        )
 }
