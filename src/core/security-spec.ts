@@ -91,7 +91,14 @@ export const DEFAULT_ENTITY = '<default>'
 function readPrincipal(reader: SpecReader, raw: unknown, path: Path): string | undefined {
   if (typeof raw !== 'string') return undefined // reported by the schema
   try {
-    return parsePrincipal(raw)
+    const principal = parsePrincipal(raw)
+    const type = principal.slice(0, principal.indexOf(':'))
+    // Kafka compares the type exactly: an ACL for user:alice never matches anyone.
+    if (type !== 'User' && type.toLowerCase() === 'user') {
+      reader.report('error', path, `${where(path)}: principal "${raw}": the type is "User" (did you mean "User${principal.slice(type.length)}"?); Kafka matches it exactly`)
+      return undefined
+    }
+    return principal
   } catch (error) {
     reader.report('error', path, `${where(path)}: ${errorMessage(error)}`)
     return undefined

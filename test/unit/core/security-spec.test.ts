@@ -63,6 +63,9 @@ describe('security sections of topics.yaml', () => {
       'f.yaml:18:15: acls[4].consumer: name its group (consumer: {topic: x, group: NAME}); a consumer without Read on its group cannot commit or join',
     ])
     expect(lint(`${head}acls:\n  - principal: alice\n    producer: x\n`).spec).toBeUndefined()
+    expect(lines(`${head}managed: {principals: [user:alice]}\n`)).toEqual([
+      'f.yaml:4:24: managed.principals[0]: principal "user:alice": the type is "User" (did you mean "User:alice"?); Kafka matches it exactly',
+    ])
   })
 
   it('users name a password source, never a password; quotas parse units', () => {
