@@ -148,7 +148,7 @@ describe('planReplay', () => {
 
 describe('executeReplay', () => {
   it('replays in chunks across partitions: each transaction holds its records and the progress past them, in one commit call', async () => {
-    // The clock stands still: only the record bound (5,000) closes a transaction, never its age.
+    // The clock stands still: only the record bound (2,000) closes a transaction, never its age.
     vi.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 0, 15, 12, 0, 0))
     const fake = dlqCluster(2)
     fake.fetchBatchSize = 1000
@@ -158,11 +158,13 @@ describe('executeReplay', () => {
     expect(summary).toMatchObject({read: 7200, replayed: 7200, pending: 7200, stoppedAtMax: false, interrupted: false, missingTopics: []})
     const [writer] = fake.writers
     expect(writer).toMatchObject({transactionalId: `kafkit-dlq-replay:${GROUP}:${DLQ}`, groupId: GROUP, dlqTopic: DLQ})
-    // Batches of 1,000 alternate between the partitions (p0, p1, p0, p1's last 200, p0, p0 ...):
-    // the first transaction closes at 5,000 records, in the middle of p0's fourth batch.
+    // Batches of 1,000 alternate between the partitions (p0, p1, p0, p1's last 200, p0, p0 ...);
+    // a transaction closes at 2,000 records, wherever that is, with the progress of each partition in it.
     expect(writer.commits.map((c) => [c.messages.length, c.offsets])).toEqual([
-      [5000, [{partition: 0, offset: 3800}, {partition: 1, offset: 1200}]],
-      [2200, [{partition: 0, offset: 6000}]],
+      [2000, [{partition: 0, offset: 1000}, {partition: 1, offset: 1000}]],
+      [2000, [{partition: 1, offset: 1200}, {partition: 0, offset: 2800}]],
+      [2000, [{partition: 0, offset: 4800}]],
+      [1200, [{partition: 0, offset: 6000}]],
     ])
     // The replayed record: the original key and value, provenance, retry_count 1.
     const first = writer.commits[0].messages[0]
