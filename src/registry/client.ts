@@ -172,7 +172,13 @@ export class SchemaRegistryClient {
   }
 
   private failure(error: NodeJS.ErrnoException): KafkitError {
-    const cause = error.code === 'ECONNREFUSED' ? 'connection refused (is it running?)' : error.code === 'ENOTFOUND' ? 'host not found' : (error.message || error.code || 'failed').split('\n')[0]
+    const untrusted = /^(SELF_SIGNED|DEPTH_ZERO_SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_)/.test(error.code ?? '')
+    const cause =
+      error.code === 'ECONNREFUSED'
+        ? 'connection refused (is it running?)'
+        : error.code === 'ENOTFOUND'
+          ? 'host not found'
+          : `${(error.message || error.code || 'failed').split('\n')[0]}${untrusted ? " (give the registry's CA as schemaRegistry.tls.ca in the context)" : ''}`
     return new KafkitError(`${this.describe()}: ${cause}`, {code: 'REGISTRY_UNREACHABLE'})
   }
 }

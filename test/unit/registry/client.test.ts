@@ -4,8 +4,10 @@
  * The local Apicurio runs without auth, so the Authorization header is checked here on a plain
  * node:http listener that records what it is sent.)
  */
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type IncomingMessage, type Server} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -59,5 +61,38 @@ describe('registry credentials', () => {
       `cannot read the schema registry password file ${join(dir, 'missing')}: no such file or directory`,
     )
     expect(() => new SchemaRegistryClient({url, caFile: join(dir, 'no-ca.pem'), timeoutMs: 5000})).toThrow(`schema registry CA file ${join(dir, 'no-ca.pem')}: no such file or directory`)
+  })
+})
+
+describe('registry TLS', () => {
+  /** A CA and a certificate for 127.0.0.1 it signed, made with openssl (as kafkit local --secure makes its own). */
+  function certificates(): {ca: string; key: string; cert: string} {
+    const run = (args: string[]) => {
+      const res = spawnSync('openssl', args, {cwd: dir, encoding: 'utf8'})
+      if (res.status !== 0) throw new Error(`openssl ${args[0]}: ${res.stderr}`)
+    }
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', 'ca.key', '-out', 'ca.pem'])
+    run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr'])
+    writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n')
+    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem'])
+    return {ca: join(dir, 'ca.pem'), key: readFileSync(join(dir, 'server.key'), 'utf8'), cert: readFileSync(join(dir, 'server.pem'), 'utf8')}
+  }
+
+  it('trusts a registry certificate signed by the CA of tls.ca, and says what to do without it', async () => {
+    const {ca, key, cert} = certificates()
+    const https = createHttpsServer({key, cert}, (_req, res) => {
+      res.writeHead(200, {'content-type': 'application/vnd.schemaregistry.v1+json'})
+      res.end('["tls-value"]')
+    })
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve))
+    try {
+      const httpsUrl = `https://127.0.0.1:${(https.address() as {port: number}).port}`
+      expect(await new SchemaRegistryClient(registryConnection({url: httpsUrl, tls: {ca}, source: 'context t'}, 5000)).subjects()).toEqual(['tls-value'])
+      await expect(new SchemaRegistryClient({url: httpsUrl, timeoutMs: 5000}).subjects()).rejects.toThrow(
+        `schema registry ${httpsUrl}: unable to verify the first certificate (give the registry's CA as schemaRegistry.tls.ca in the context)`,
+      )
+    } finally {
+      https.close()
+    }
   })
 })
