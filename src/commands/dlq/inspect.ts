@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {inspectDlqTopic, type DlqInspectResult} from '../../app/dlq.js'
+import type {RecordSchemaDecoding} from '../../app/schemas.js'
 import {KafkaCommand} from '../../cli/base-command.js'
 import {renderInspection} from '../../cli/render-dlq.js'
 import {rawFlag, schemaRegistryFlag, schemaRegistryFor} from '../../cli/schema-registry-flags.js'
@@ -41,16 +42,22 @@ With a Schema Registry (--schema-registry URL or the context's schemaRegistry), 
     const compiled = where.length === 0 ? undefined : compileRecordFilter(where)
     if (compiled !== undefined && !compiled.ok) throw new KafkitError(`--where: ${compiled.error}`, {code: 'INVALID_FLAG'})
     const filter = compiled?.filter
-    const registry = this.flags.raw ? undefined : schemaRegistryFor(this.flags['schema-registry'], this.connectionSettings().contextName)
-    const schemas = registry === undefined ? undefined : await import('../../app/schemas.js')
-    const decoding = schemas && registry && new schemas.RecordSchemaDecoding(schemas.openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
-    const sampleSchemas = decoding && {prepare: (records: Parameters<typeof decoding.prepareDlq>[0]) => decoding.prepareDlq(records), decodeSample: decoding.decodeBytes.bind(decoding)}
+    const decoding = await this.schemaDecoding()
+    const samples = decoding && {prepare: (records: readonly ConsumedRecord[]) => decoding.prepareDlq(records), decodeSample: decoding.decodeBytes.bind(decoding)}
     // --where sees a wire-format key or value decoded (a header-format DLQ keeps the original bytes as its value).
     const decodedFilter = filter && decoding ? (Object.create(filter, {test: {value: (record: ConsumedRecord) => filter.test(decoding.view(record))}}) as RecordFilter) : filter
-    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter: decodedFilter, schemas: sampleSchemas})
+    const result = await inspectDlqTopic(await this.connection(), this.args['dlq-topic'], {sampleSize, filter: decodedFilter, schemas: samples})
     this.render(result, renderInspection)
     const failed = filter === undefined ? undefined : failedEverywhere(filter)
     if (failed !== undefined) this.warning(failed)
     return result
+  }
+
+  /** With a registry (and no --raw): its decoding; the schema modules load only then. */
+  private async schemaDecoding(): Promise<RecordSchemaDecoding | undefined> {
+    const registry = this.flags.raw ? undefined : schemaRegistryFor(this.flags['schema-registry'], this.connectionSettings().contextName)
+    if (registry === undefined) return undefined
+    const {openSchemaRegistry, RecordSchemaDecoding} = await import('../../app/schemas.js')
+    return new RecordSchemaDecoding(openSchemaRegistry(registry, this.timeoutMs), (line) => this.warning(line))
   }
 }
