@@ -4,3 +4,4 @@ export declare function run(cmd: string, args: string[], opts?: {cwd?: string; e
 export declare function copySources(dir: string): Promise<void>
 export declare function packFresh(work?: string): Promise<string>
 export declare function installTarball(tarball: string, prefix: string): Promise<{bin: string; dir: string}>
+export declare function installGitUrl(work: string, prefix: string): Promise<{bin: string; dir: string}>

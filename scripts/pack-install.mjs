@@ -9,7 +9,7 @@
 // dist/ alone while other tests run bin/run.js from it. The copy borrows this checkout's
 // node_modules (the dev dependencies a build needs, as `npm ci` would have installed them).
 import {spawn} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, unlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -89,5 +89,25 @@ export async function packFresh(work = mkdtempSync(join(tmpdir(), 'kafkit-pack-'
  */
 export async function installTarball(tarball, prefix) {
   await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], {cwd: dirname(tarball)})
+  return {bin: join(prefix, 'bin', 'kafkit'), dir: join(prefix, 'lib', 'node_modules', 'kafkit')}
+}
+
+/**
+ * `npm install -g git+file://<repo>` into its own prefix, the repo a one-commit git repository of
+ * a fresh copy of the checkout (what a user's `npm install -g git+https://...` clones): npm
+ * clones it, installs its dev dependencies into the clone, runs prepare (the build) there, packs
+ * it and installs the tarball. Returns the installed `kafkit` and package dir.
+ */
+export async function installGitUrl(work, prefix) {
+  const repo = join(work, 'repo')
+  mkdirSync(repo)
+  await copySources(repo)
+  // A clone has no node_modules: the build tools come from npm's preparation of the clone.
+  unlinkSync(join(repo, 'node_modules'))
+  const git = (...args) => run('git', ['-c', 'user.name=kafkit', '-c', 'user.email=kafkit@localhost', '-c', 'commit.gpgsign=false', ...args], {cwd: repo, env: process.env})
+  await git('init', '-q')
+  await git('add', '-A')
+  await git('commit', '-q', '-m', 'kafkit')
+  await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', `git+file://${repo}`], {cwd: work})
   return {bin: join(prefix, 'bin', 'kafkit'), dir: join(prefix, 'lib', 'node_modules', 'kafkit')}
 }

@@ -10,7 +10,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {ROOT, installTarball, packFresh, run} from '../../scripts/pack-install.mjs'
+import {ROOT, installGitUrl, installTarball, packFresh, run} from '../../scripts/pack-install.mjs'
 import {kafkit, type CliResult} from '../helpers.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -24,9 +24,9 @@ let tarball: string
 let installed: {bin: string; dir: string}
 
 /** The installed binary, from a directory outside the checkout, without the repo's node_modules in reach. */
-function installedKafkit(args: string[]): Promise<CliResult> {
+function installedKafkit(args: string[], bin = installed.bin): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(installed.bin, args, {
+    const child = spawn(bin, args, {
       cwd: work,
       env: {
         ...process.env,
@@ -119,5 +119,37 @@ describe('npm pack + npm install -g of the tarball', () => {
     expect(res.code).not.toBe(0)
     expect(res.stderr.trim().split('\n')).toHaveLength(1)
     expect(res.stderr).toMatch(/^kafkit: /)
+  })
+})
+
+// npm/cli#8440: a global install from git runs the prepare script without the dev dependencies,
+// and npm's preparation of the clone links it into the global prefix, where the tarball was then
+// extracted into the deleted clone (ENOENT). scripts/prepare.mjs works around both.
+describe('npm install -g <git URL>', () => {
+  let gitWork: string
+  let fromGit: {bin: string; dir: string}
+
+  beforeAll(async () => {
+    gitWork = mkdtempSync(join(tmpdir(), 'kafkit-git-install-'))
+    fromGit = await installGitUrl(gitWork, join(gitWork, 'prefix'))
+  }, 600_000)
+
+  afterAll(() => {
+    if (gitWork) rmSync(gitWork, {recursive: true, force: true})
+  })
+
+  it('installs a built kafkit with the runtime dependencies only, and it runs', async () => {
+    expect(existsSync(join(fromGit.dir, 'dist', 'commands', 'topics', 'lint.js'))).toBe(true)
+    expect(existsSync(join(fromGit.dir, 'oclif.manifest.json'))).toBe(true)
+    for (const dep of Object.keys(pkg.dependencies)) expect(existsSync(join(fromGit.dir, 'node_modules', dep, 'package.json')), dep).toBe(true)
+    // The build tools stayed in npm's clone (@types/node is also a runtime dependency of protobufjs).
+    for (const dev of ['typescript', 'vitest', 'oclif', 'eslint']) expect(existsSync(join(fromGit.dir, 'node_modules', dev)), dev).toBe(false)
+    expect((await installedKafkit(['--version'], fromGit.bin)).stdout).toBe(`kafkit/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    const file = join(ROOT, 'test', 'fixtures', 'topics', 'valid-layers.yaml')
+    const lint = await installedKafkit(['topics', 'lint', '-f', file], fromGit.bin)
+    expect(lint).toEqual(await kafkit(['topics', 'lint', '-f', file]))
+    const info = await installedKafkit(['cluster', 'info', '-o', 'json'], fromGit.bin)
+    expect(info.code, info.stderr).toBe(0)
+    expect(JSON.parse(info.stdout).clusterId).toBeTruthy()
   })
 })
