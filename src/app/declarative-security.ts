@@ -27,6 +27,7 @@ import type {DeclaredUser} from '../core/security-spec.js'
 import type {NormalisedSpec} from '../core/topics-spec.js'
 import {KafkitError, fileErrorCause} from '../errors.js'
 import type {KafkaClient} from './kafka-client.js'
+import {replanUntilShown} from './replan.js'
 
 export interface SecurityPlanResult {
   plan: SecurityPlan
@@ -213,18 +214,8 @@ export async function applySecurityPlan(kafka: KafkaClient, spec: NormalisedSpec
   try {
     const awaited = new Set(applied.map((a) => `${a.kind}\u0000${a.item}`))
     const stillShowing = (r: SecurityPlanResult) => r.plan.changes.filter((c) => awaited.has(`${c.kind}\u0000${securityChangeItem(c)}`)).length
-    const patienceMs = Math.min(kafka.timeoutMs, 10_000)
     const replan = async () => (await planSecurity(kafka, spec, {prune: opts.prune, updatePasswords: false})) as SecurityPlanResult
-    let after = await replan()
-    let showing = stillShowing(after)
-    let progressAt = Date.now()
-    while (showing > 0 && Date.now() < progressAt + patienceMs) {
-      await new Promise((r) => setTimeout(r, 250))
-      after = await replan()
-      const now = stillShowing(after)
-      if (now < showing) progressAt = Date.now()
-      showing = now
-    }
+    const after = await replanUntilShown(replan, stillShowing, Math.min(kafka.timeoutMs, 10_000))
     return {applied, failed, after}
   } catch (error) {
     return {applied, failed, after: undefined, afterError: (error as Error).message}

@@ -11,6 +11,7 @@ import {lintTopicsFile} from '../core/topics-lint.js'
 import type {NormalisedSpec} from '../core/topics-spec.js'
 import {KafkitError} from '../errors.js'
 import type {KafkaClient, ReassignmentProgress, TopicFailure} from './kafka-client.js'
+import {replanUntilShown} from './replan.js'
 import {removeThrottles, setThrottles} from './reassign.js'
 import {throttleSettings} from '../core/reassign-plan.js'
 
@@ -165,11 +166,8 @@ export async function applyTopicPlan(
 
   // The report of what was done must survive a cluster that fails right after.
   try {
-    // Brokers learn of a new topic or config a moment after the controller acknowledged it (longer
-    // on Kafka 3.9, and a broker applies thousands of changes in steps): re-plan while applied
-    // changes still do not show, as long as fewer show each time; --timeout (at most 10s) bounds
-    // a stretch without progress. Only exactly what was applied, on topics where nothing failed,
-    // can be expected to show.
+    // Re-plan until what was applied shows (replan.ts), --timeout (at most 10s) without progress.
+    // Only exactly what was applied, on topics where nothing failed, can be expected to show.
     const awaited = new Set(applied.filter((a) => !failedTopics.has(a.topic)).map((a) => `${a.kind} ${a.topic}`))
     // For configs, only the keys written: an override someone else changed since the plan shows
     // as drift in the re-plan, and waiting would never see it go.
@@ -177,19 +175,7 @@ export async function applyTopicPlan(
     const expected = (c: TopicChange) =>
       awaited.has(`${c.kind} ${c.topic}`) && (c.kind !== 'config' || c.entries.some((e) => writtenKeys.get(c.topic)?.has(e.name)))
     const stillShowing = (result: TopicsPlanResult) => result.plan.changes.filter(expected).length
-    const patienceMs = Math.min(kafka.timeoutMs, 10_000)
-    let after: TopicsPlanResult | undefined = await planTopics(kafka, spec, {prune: opts.prune})
-    let showing = stillShowing(after)
-    let progressAt = Date.now()
-    while (showing > 0 && Date.now() < progressAt + patienceMs) {
-      await new Promise((resolve) => setTimeout(resolve, 250))
-      // Not two cluster states in memory at once (each is ~60 MB at 10,000 topics).
-      after = undefined
-      after = await planTopics(kafka, spec, {prune: opts.prune})
-      const now = stillShowing(after)
-      if (now < showing) progressAt = Date.now()
-      showing = now
-    }
+    const after = await replanUntilShown(() => planTopics(kafka, spec, {prune: opts.prune}), stillShowing, Math.min(kafka.timeoutMs, 10_000))
     return {applied, failed, after}
   } catch (error) {
     return {applied, failed, after: undefined, afterError: (error as Error).message}

@@ -17,6 +17,17 @@
  *
  * Installed by installKafkaJsFixes (kafkajs-fixes.ts) with patchModuleSource, on kafkajs 2.2.4 only.
  */
+
+/** What follows the refresh in Admin.describeConfigs (and only there), unchanged. */
+const DESCRIBE_CONFIGS_ROUTING =
+  '        const controller = await cluster.findControllerBroker()\n' +
+  '        const resourcerByBroker = await groupResourcesByBroker({\n' +
+  '          resources,\n' +
+  '          defaultBroker: controller,\n' +
+  '        })\n' +
+  '\n' +
+  '        const describeConfigsAction = '
+
 export const METADATA_REFRESH_PATCHES = [
   {
     file: 'cluster/brokerPool.js',
@@ -41,24 +52,9 @@ export const METADATA_REFRESH_PATCHES = [
   },
   {
     file: 'admin/index.js',
-    from:
-      '        await cluster.refreshMetadata()\n' +
-      '        const controller = await cluster.findControllerBroker()\n' +
-      '        const resourcerByBroker = await groupResourcesByBroker({\n' +
-      '          resources,\n' +
-      '          defaultBroker: controller,\n' +
-      '        })\n' +
-      '\n' +
-      '        const describeConfigsAction = ',
+    from: `        await cluster.refreshMetadata()\n${DESCRIBE_CONFIGS_ROUTING}`,
     to:
       '        // kafkit: the cached metadata, refreshed on a retry (kafkajs-metadata-fix.ts)\n' +
-      '        if (retryCount > 0 || !cluster.brokerPool.metadata) await cluster.refreshMetadata()\n' +
-      '        const controller = await cluster.findControllerBroker()\n' +
-      '        const resourcerByBroker = await groupResourcesByBroker({\n' +
-      '          resources,\n' +
-      '          defaultBroker: controller,\n' +
-      '        })\n' +
-      '\n' +
-      '        const describeConfigsAction = ',
+      `        if (retryCount > 0 || !cluster.brokerPool.metadata) await cluster.refreshMetadata()\n${DESCRIBE_CONFIGS_ROUTING}`,
   },
 ] as const
