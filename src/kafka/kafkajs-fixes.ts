@@ -35,6 +35,13 @@
  * met CONCURRENT_TRANSACTIONS during a coordinator failover: 2,341 records in the target for 2,000
  * (read_committed). The patched module waits for every request of an attempt to settle before
  * retrying, so only the brokers whose request failed are sent to again.
+ *
+ * Throughput (issue #16). The Produce request (v3..v7) and the request framing are replaced by
+ * produce-encoder.ts (one buffer per request, no per-record objects, CRC-32C slice-by-8), installed
+ * with the record encoder above and written the same. Consuming, the record decoder reads the
+ * timestamp delta and sums offsets and timestamps in plain numbers where they are exact (kafkajs
+ * used a BigInt per varint byte and per sum), builds kafkajs's `headers` object only when read,
+ * and consumer/batch.js compares offsets the same way (BATCH_OFFSET_PATCH).
  */
 import {readFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
