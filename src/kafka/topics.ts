@@ -11,6 +11,7 @@ import {KafkitError, notFound} from '../errors.js'
 import {topicNotAuthorized, topicsNotAuthorized} from './authorization.js'
 import {chunked, forEachConcurrently} from '../core/concurrency.js'
 import type {KafkaConnection} from './connection.js'
+import {boundHeapGrowth} from './heap.js'
 import {CONFIG_SOURCE_NAMES} from './protocol/describe-configs.js'
 
 const CONFIG_RESOURCE_TOPIC = 2
@@ -169,6 +170,8 @@ function addConfigs(byTopic: ReadonlyMap<string, LiveTopic>, resources: Describe
  * `configsFor`: what `topics plan` compares the file against. A constant number of requests.
  */
 export async function readClusterState(conn: KafkaConnection, opts: {configsFor?: (topic: string) => boolean} = {}): Promise<LiveClusterState> {
+  // Tens of MB per read at 10,000 topics, read again and again by apply's re-plan (heap.ts).
+  boundHeapGrowth()
   const cluster = await describeCluster(conn)
   const topics = await describeTopics(conn, {configs: 'all', configsFor: opts.configsFor})
   return {clusterId: cluster.clusterId, brokers: cluster.brokers, topics}
