@@ -1,21 +1,12 @@
-import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
 import {describe, expect, it} from 'vitest'
 
 import type {RecordHeader} from '../../../src/core/record.js'
 import {installKafkaJsFixes, kafkaJsHeaders, recordHeaders} from '../../../src/kafka/kafkajs-fixes.js'
+import {kafkajsFile, original} from './kafkajs-original.js'
 
 const require = createRequire(import.meta.url)
-const kafkajsFile = (file: string) => require.resolve(`kafkajs/src/${file}`)
-
-/** kafkajs's own implementation of a module, evaluated from its file (not through the require cache). */
-function original<T>(file: string): T {
-  const path = kafkajsFile(file)
-  const module = {exports: undefined as unknown}
-  new Function('module', 'exports', 'require', readFileSync(path, 'utf8'))(module, module.exports, createRequire(path))
-  return module.exports as T
-}
 
 describe('installKafkaJsFixes', () => {
   it('puts a linear groupMessagesPerPartition where kafkajs requires it, with the same results', () => {

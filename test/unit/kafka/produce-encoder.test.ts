@@ -1,21 +1,12 @@
-import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import {installKafkaJsFixes, kafkaJsHeaders, produceEncoderInstalled} from '../../../src/kafka/kafkajs-fixes.js'
 import {crc32c} from '../../../src/kafka/produce-encoder.js'
+import {kafkajsFile, original} from './kafkajs-original.js'
 
 const require = createRequire(import.meta.url)
-const kafkajsFile = (file: string) => require.resolve(`kafkajs/src/${file}`)
-
-/** kafkajs's own implementation of a module, evaluated from its file (its requires go through the cache). */
-function original<T>(file: string): T {
-  const path = kafkajsFile(file)
-  const module = {exports: undefined as unknown}
-  new Function('module', 'exports', 'require', readFileSync(path, 'utf8'))(module, module.exports, createRequire(path))
-  return module.exports as T
-}
 
 type Encoded = {buffer: Buffer}
 type ProduceRequest = (args: object) => {apiKey: number; apiVersion: number; apiName: string; expectResponse(): boolean; encode(): Promise<Encoded>}
