@@ -44,8 +44,13 @@ export interface TopicsPlanResult {
 
 /** Compares the file with the live cluster: metadata for all topics, configs for declared ones. */
 export async function planTopics(kafka: KafkaClient, spec: NormalisedSpec, opts: {prune: boolean}): Promise<TopicsPlanResult> {
-  const declared = new Set(spec.topics.map((t) => t.name))
-  const live = await kafka.readClusterState({configsFor: (name) => declared.has(name)})
+  const declared = new Map(spec.topics.map((t) => [t.name, t.config]))
+  // Of the entries at Kafka's default, the plan compares the declared ones and checks an
+  // inherited min.insync.replicas; overrides and broker-level values are always read.
+  const live = await kafka.readClusterState({
+    configsFor: (name) => declared.has(name),
+    defaultConfigsFor: (topic, name) => name === 'min.insync.replicas' || declared.get(topic)?.[name] !== undefined,
+  })
   const plan = planTopicChanges(spec, live, opts)
   return {plan, summary: summarisePlan(plan)}
 }
@@ -216,6 +221,7 @@ export async function finishReassignmentsInProgress(
 /** The live cluster as a topics.yaml (only non-default configs). */
 export async function exportTopics(kafka: KafkaClient, opts: {prefix?: string; schema?: string; sections?: Record<string, unknown>}): Promise<TopicsExport> {
   const {prefix} = opts
-  const live = await kafka.readClusterState({configsFor: (name) => prefix === undefined || name.startsWith(prefix)})
+  // An export writes overrides only.
+  const live = await kafka.readClusterState({configsFor: (name) => prefix === undefined || name.startsWith(prefix), defaultConfigsFor: () => false})
   return exportTopicsSpec(live, {prefix, schema: opts.schema, sections: opts.sections})
 }

@@ -97,7 +97,7 @@ export interface KafkaClient extends AdminExtra {
   /** Partitions and configs of many topics: one Metadata and one DescribeConfigs per 1,000 topics. */
   describeTopics(opts?: DescribeTopicsOptions): Promise<LiveTopic[]>
   /** Brokers and every topic with the configs of those `configsFor` accepts: what plan compares. */
-  readClusterState(opts?: {configsFor?: (topic: string) => boolean}): Promise<LiveClusterState>
+  readClusterState(opts?: Pick<DescribeTopicsOptions, 'configsFor' | 'defaultConfigsFor'>): Promise<LiveClusterState>
   /** Which of these topics exist. */
   existingTopics(topics: readonly string[]): Promise<Set<string>>
   /** The partitions of each existing topic among these (unknown topics are left out). */

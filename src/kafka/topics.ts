@@ -81,6 +81,12 @@ export interface DescribeTopicsOptions {
   configs?: 'all' | string[] | false
   /** Fetch configs only for the topics this accepts (the others come back with no configs). */
   configsFor?: (topic: string) => boolean
+  /**
+   * Of the entries whose value is Kafka's default (source 'default'), keep only those this
+   * accepts; all when omitted. They are ~90 % of a topic's ~33 entries: at 10,000 topics a plan
+   * kept 300,000 objects it never looked at.
+   */
+  defaultConfigsFor?: (topic: string, name: string) => boolean
 }
 
 /**
@@ -140,7 +146,7 @@ async function describeTopicsOnce(admin: Admin, conn: KafkaConnection, opts: Des
           })),
         }),
       )
-      addConfigs(byTopic, res.resources)
+      addConfigs(byTopic, res.resources, opts.defaultConfigsFor)
     })
   }
   return topics
@@ -150,14 +156,16 @@ const CONFIGS_PER_REQUEST = 1000
 
 type DescribedConfigs = Awaited<ReturnType<Admin['describeConfigs']>>['resources']
 
-function addConfigs(byTopic: ReadonlyMap<string, LiveTopic>, resources: DescribedConfigs): void {
+function addConfigs(byTopic: ReadonlyMap<string, LiveTopic>, resources: DescribedConfigs, keepDefault?: (topic: string, name: string) => boolean): void {
   for (const r of resources) {
     const topic = byTopic.get(r.resourceName)
     if (!topic) continue
     for (const e of r.configEntries) {
+      const source = topicConfigSource((e as any).configSource)
+      if (source === 'default' && keepDefault && !keepDefault(topic.name, e.configName)) continue
       topic.configs[e.configName] = {
         value: e.configValue ?? null,
-        source: topicConfigSource((e as any).configSource),
+        source,
         readOnly: e.readOnly,
         sensitive: e.isSensitive,
       }
@@ -169,11 +177,11 @@ function addConfigs(byTopic: ReadonlyMap<string, LiveTopic>, resources: Describe
  * Brokers (with racks) and every topic's partitions, plus every config entry of the topics in
  * `configsFor`: what `topics plan` compares the file against. A constant number of requests.
  */
-export async function readClusterState(conn: KafkaConnection, opts: {configsFor?: (topic: string) => boolean} = {}): Promise<LiveClusterState> {
+export async function readClusterState(conn: KafkaConnection, opts: Pick<DescribeTopicsOptions, 'configsFor' | 'defaultConfigsFor'> = {}): Promise<LiveClusterState> {
   // Tens of MB per read at 10,000 topics, read again and again by apply's re-plan (heap.ts).
   boundHeapGrowth()
   const cluster = await describeCluster(conn)
-  const topics = await describeTopics(conn, {configs: 'all', configsFor: opts.configsFor})
+  const topics = await describeTopics(conn, {configs: 'all', configsFor: opts.configsFor, defaultConfigsFor: opts.defaultConfigsFor})
   return {clusterId: cluster.clusterId, brokers: cluster.brokers, topics}
 }
 

@@ -49,6 +49,18 @@ describe('planTopics', () => {
     expect(['tune', 'legacy', 'create.me'].map(configsFor)).toEqual([true, false, true])
   })
 
+  // Entries at Kafka's default are ~90 % of what a DescribeConfigs returns; the plan keeps the
+  // declared ones (a declared default is in sync) and min.insync.replicas (an inherited one is checked).
+  it('keeps, of the entries at Kafka\'s default, only the declared keys and min.insync.replicas; a declared default is in sync', async () => {
+    const fake = new FakeKafka({brokers: 3})
+    fake.addTopic('orders', {partitions: 3, replicationFactor: 1})
+    const desired = spec([topic('orders', {config: {'cleanup.policy': 'delete', 'retention.ms': '604800000'}})])
+    const {plan} = await planTopics(fake.client(), desired, {prune: false})
+    expect(plan.changes).toEqual([])
+    const {defaultConfigsFor} = fake.callsOf('readClusterState')[0][0] as {defaultConfigsFor: (t: string, n: string) => boolean}
+    expect([['orders', 'cleanup.policy'], ['orders', 'min.insync.replicas'], ['orders', 'segment.bytes'], ['other', 'cleanup.policy']].map(([t, n]) => defaultConfigsFor(t, n))).toEqual([true, true, false, false])
+  })
+
   it('without prune, undeclared topics are left alone (internal ones never listed)', async () => {
     const {fake, desired} = scenario()
     const {plan} = await planTopics(fake.client(), desired, {prune: false})

@@ -344,7 +344,14 @@ export class FakeKafka {
       readClusterState: async (opts = {}) => ({
         clusterId: this.clusterId,
         brokers: this.brokers.map((b) => ({...b})).sort((a, b) => a.nodeId - b.nodeId),
-        topics: sortByName([...this.topics.values()].map((t) => this.liveTopic(t, opts.configsFor && !opts.configsFor(t.name) ? false : 'all'))),
+        topics: sortByName(
+          [...this.topics.values()].map((t) => {
+            const live = this.liveTopic(t, opts.configsFor && !opts.configsFor(t.name) ? false : 'all')
+            const keep = opts.defaultConfigsFor
+            if (keep) for (const [name, e] of Object.entries(live.configs)) if (e.source === 'default' && !keep(t.name, name)) delete live.configs[name]
+            return live
+          }),
+        ),
       }),
 
       existingTopics: async (topics) => new Set(topics.filter((t) => this.topics.has(t))),
