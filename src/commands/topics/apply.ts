@@ -46,8 +46,11 @@ after the topics: credentials, ACLs, quotas, then (--prune) deletions, one reque
       const removed = await removeLeftovers(conn, await currentLeftovers(conn, spec.topics.map((t) => t.name)))
       if (removed.topics.length + removed.brokers.length > 0) this.note(`… removed throttles left by an earlier move (${removed.topics.length} topic(s), ${removed.brokers.length} broker(s))`)
     }
-    const {plan, summary} = await planTopics(conn, spec, {prune: this.flags.prune})
-    const security = await planSecurity(conn, spec, {prune: this.flags.prune, updatePasswords: this.flags['update-passwords']})
+    // Independent reads (topics; ACLs, users, quotas): side by side.
+    const [{plan, summary}, security] = await Promise.all([
+      planTopics(conn, spec, {prune: this.flags.prune}),
+      planSecurity(conn, spec, {prune: this.flags.prune, updatePasswords: this.flags['update-passwords']}),
+    ])
     const structured = this.outputFormat !== 'table'
     const errors = [...plan.errors, ...(security?.errors ?? [])]
     if (errors.length > 0) {

@@ -43,8 +43,11 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes wit
   async run(): Promise<PlanOutput> {
     const spec = requireValidSpec(readTopicsFile(this.flags.file, this.flags.env))
     const conn = await this.connection()
-    const {plan, summary} = await planTopics(conn, spec, {prune: this.flags.prune})
-    const security = await planSecurity(conn, spec, {prune: this.flags.prune, updatePasswords: this.flags['update-passwords']})
+    // Independent reads (topics; ACLs, users, quotas): side by side.
+    const [{plan, summary}, security] = await Promise.all([
+      planTopics(conn, spec, {prune: this.flags.prune}),
+      planSecurity(conn, spec, {prune: this.flags.prune, updatePasswords: this.flags['update-passwords']}),
+    ])
     const result: PlanOutput = {file: this.flags.file, summary, ...plan, ...(security ? {security} : {})}
     const errors = [...plan.errors, ...(security?.errors ?? [])]
     if (errors.length > 0) this.message(formatProblems(errors, {listAll: '-o json lists all'}).join('\n'))
