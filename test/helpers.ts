@@ -121,3 +121,11 @@ export function startKafkit(args: string[], opts: Omit<CliOptions, 'input' | 'ti
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   return {child, stdout: () => stdout, stderr: () => stderr, closed}
 }
+
+/** A topics.yaml `policy:` block that turns off the rules a 1-3 node test cluster breaks. */
+export const POLICY_OFF_YAML = `policy:
+  naming: {severity: off}
+  minReplicationFactor: {severity: off}
+  minInsyncReplicas: {severity: off}
+  minRetention: {severity: off}
+`

@@ -14,7 +14,7 @@ import {applyTopicPlan, planTopics, readTopicsFile} from '../../src/app/declarat
 import {adminExtra} from '../../src/kafka/admin-extra.js'
 import {kafkaClient} from '../../src/kafka/client.js'
 import {KafkaConnection} from '../../src/kafka/connection.js'
-import {kafkaTool, kafkit, uniqueName} from '../helpers.js'
+import {POLICY_OFF_YAML, kafkaTool, kafkit, uniqueName} from '../helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkit-protocol-'))
 const connections: KafkaConnection[] = []
@@ -78,12 +78,7 @@ describe('topics apply through IncrementalAlterConfigs', () => {
     writeFileSync(
       file,
       `version: 1
-policy:
-  naming: {severity: off}
-  minReplicationFactor: {severity: off}
-  minInsyncReplicas: {severity: off}
-  minRetention: {severity: off}
-topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${topic}, partitions: 1, replicationFactor: 1, config: {retention.ms: 3d, cleanup.policy: delete}}
 `,
     )

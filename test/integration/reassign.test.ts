@@ -9,7 +9,7 @@ import {join} from 'node:path'
 
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 
-import {kafkaTool, kafkit, kafkitJson, startKafkit, uniqueName, useBootstrap} from '../helpers.js'
+import {POLICY_OFF_YAML, kafkaTool, kafkit, kafkitJson, startKafkit, uniqueName, useBootstrap} from '../helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkit-reassign-'))
 let bootstrap: string
@@ -198,12 +198,7 @@ describe('topics reassign (3 nodes)', () => {
     writeFileSync(
       file,
       `version: 1
-policy:
-  naming: {severity: off}
-  minReplicationFactor: {severity: off}
-  minInsyncReplicas: {severity: off}
-  minRetention: {severity: off}
-topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${topic}, partitions: 2, replicationFactor: 2, config: {min.insync.replicas: 1}}
 `,
     )
