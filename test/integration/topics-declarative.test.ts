@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {describe, expect, inject, it} from 'vitest'
 
-import {kafkaTool, kafkit, kafkitJson} from '../helpers.js'
+import {POLICY_OFF_YAML, kafkaTool, kafkit, kafkitJson} from '../helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kafkit-decl-'))
 let fileCount = 0
@@ -40,19 +40,12 @@ function liveReplicas(topic: string, bootstrap?: string): Map<number, number[]> 
   return out
 }
 
-const policyOff = `policy:
-  naming: {severity: off}
-  minReplicationFactor: {severity: off}
-  minInsyncReplicas: {severity: off}
-  minRetention: {severity: off}
-`
-
 describe('topics plan / apply against the real broker', () => {
   it('creates from empty, then a second apply is a no-op; Kafka\'s tools see the configs', async () => {
     const d = uniqueDomain()
     const file = writeSpec(`version: 1
 defaults: {partitions: 2, replicationFactor: 1}
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - name: ${d}.orders.created
     config: {retention.ms: 2d, cleanup.policy: delete, max.message.bytes: 512KiB}
   - name: ${d}.users.state
@@ -87,14 +80,14 @@ ${policyOff}topics:
     const d = uniqueDomain()
     const topic = `${d}.orders.created`
     const v1 = writeSpec(`version: 1
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${topic}, partitions: 2, replicationFactor: 1, config: {retention.ms: 1d, segment.ms: 1h}}
 `)
     expect((await kafkit(['topics', 'apply', '-f', v1, '--yes'])).code).toBe(0)
     // segment.ms removed, retention changed, partitions grown, and compression.type declared at
     // the broker's effective value (producer): that one must not show as a change.
     const v2 = writeSpec(`version: 1
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${topic}, partitions: 5, replicationFactor: 1, config: {retention.ms: 3d, compression.type: producer}}
 `)
     const planned = await kafkit(['topics', 'plan', '-f', v2, '-o', 'json'])
@@ -119,7 +112,7 @@ ${policyOff}topics:
     const topic = `${d}.orders.created`
     await kafkit(['topics', 'create', topic, '-p', '4', '-r', '1'])
     const file = writeSpec(`version: 1
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - name: ${topic}
     partitions: 2
     replicationFactor: 1
@@ -138,7 +131,7 @@ ${policyOff}topics:
     for (const t of [`${d}.keep.me`, `${d}.prune.me`, `${other}.not.managed`]) await kafkit(['topics', 'create', t, '-p', '1', '-r', '1'])
     const file = writeSpec(`version: 1
 managed: {prefixes: [${d}.]}
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${d}.keep.me, partitions: 1, replicationFactor: 1}
 `)
     const noPrune = await kafkitJson(['topics', 'plan', '-f', file])
@@ -180,7 +173,7 @@ ${policyOff}topics:
     // Kafka refuses a topic whose name collides with a live one once '.' and '_' are equated.
     await kafkit(['topics', 'create', `${d}.order_x.created`, '-p', '1', '-r', '1'])
     const file = writeSpec(`version: 1
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${d}.fine.topic, partitions: 1, replicationFactor: 1}
   - {name: ${d}.order.x.created, partitions: 1, replicationFactor: 1}
 `)
@@ -196,7 +189,7 @@ ${policyOff}topics:
   it('refuses a file whose cluster.id is another cluster', async () => {
     const file = writeSpec(`version: 1
 cluster: {id: not-this-cluster}
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${uniqueDomain()}.a.b, partitions: 1, replicationFactor: 1}
 `)
     const res = await kafkit(['topics', 'apply', '-f', file, '--yes'])
@@ -236,7 +229,7 @@ topics:
   it('prints Markdown for a pull-request comment', async () => {
     const d = uniqueDomain()
     const file = writeSpec(`version: 1
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${d}.orders.created, partitions: 1, replicationFactor: 1, config: {retention.ms: 7d}}
 `)
     const res = await kafkit(['topics', 'plan', '-f', file, '-o', 'markdown'])
@@ -253,7 +246,7 @@ describe('replication factor changes on the 3-node cluster', () => {
     const topic = `${d}.orders.created`
     const spec = (rf: number) =>
       writeSpec(`version: 1
-${policyOff}topics:
+${POLICY_OFF_YAML}topics:
   - {name: ${topic}, partitions: 3, replicationFactor: ${rf}, config: {min.insync.replicas: 1}}
 `)
     expect((await kafkit(['topics', 'apply', '-f', spec(1), '--yes'], {bootstrap})).code).toBe(0)
@@ -299,7 +292,9 @@ describe('export of a topic whose partitions have different replica counts (3 no
     const [, second] = liveReplicas(topic, bootstrap).get(1)!
     const kept = liveReplicas(topic, bootstrap).get(1)!.filter((id) => id !== second)
     writeFileSync(plan, JSON.stringify({version: 1, partitions: [{topic, partition: 1, replicas: kept}]}))
-    const moved = kafkaTool('reassignPartitions', ['--reassignment-json-file', plan, '--execute'], {bootstrap})
+    // --additional: other test files move replicas on this cluster at the same time, and without it
+    // Kafka's tool refuses while any reassignment is in progress.
+    const moved = kafkaTool('reassignPartitions', ['--reassignment-json-file', plan, '--execute', '--additional'], {bootstrap})
     expect(moved.status, moved.stdout + moved.stderr).toBe(0)
     for (let i = 0; liveReplicas(topic, bootstrap).get(1)!.length !== 2; i++) {
       if (i > 30) throw new Error('reassignment did not finish')
